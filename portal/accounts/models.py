@@ -1,0 +1,95 @@
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from portal.extensions import db
+from portal.timeutil import now_utc
+
+from . import roles as R
+
+
+class Unit(db.Model):
+    """An office of the ward (phòng, cơ quan, đơn vị)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    short_name: Mapped[str] = mapped_column(String(50), default="")
+    kind: Mapped[str] = mapped_column(String(50), default="Phòng chuyên môn")
+    position: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    members: Mapped[list["User"]] = relationship(back_populates="unit", order_by="User.full_name")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserRole(db.Model):
+    __audit__ = False  # recorded on the user instead, as one readable line
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+
+class User(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(256), info={"audit_mask": True})
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    position_title: Mapped[str] = mapped_column(String(120), default="")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    last_login_at: Mapped[datetime | None] = mapped_column(info={"audit": False})
+
+    unit: Mapped[Unit | None] = relationship(back_populates="members")
+    role_rows: Mapped[list[UserRole]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by=UserRole.role
+    )
+
+    # -- roles -------------------------------------------------------------
+    @property
+    def roles(self) -> set[str]:
+        return {r.role for r in self.role_rows}
+
+    def set_roles(self, new_roles) -> None:
+        wanted = set(new_roles) & set(R.ALL)
+        self.role_rows = [r for r in self.role_rows if r.role in wanted]
+        for role in sorted(wanted - self.roles):
+            self.role_rows.append(UserRole(role=role))
+
+    def has_role(self, *wanted: str) -> bool:
+        return bool(self.roles & set(wanted))
+
+    @property
+    def is_manager(self) -> bool:
+        return self.has_role(*R.MANAGERS)
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [R.LABELS[r] for r in R.ALL if r in self.roles]
+
+    # -- password ----------------------------------------------------------
+    def set_password(self, password: str) -> None:
+        from flask import current_app
+
+        # Tests use a cheap method; production keeps werkzeug's default (scrypt).
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        self.password_hash = generate_password_hash(password, method=method)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    # Flask-Login: a deactivated account is logged out on its next request.
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        return self.active
+
+    def __str__(self) -> str:
+        return self.full_name

@@ -1,0 +1,208 @@
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, request, url_for
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import func, or_, select
+
+from portal.extensions import db
+from portal.text import fold
+from portal.web.access import public, require
+from portal.web.forms import EmptyForm
+from portal.web.htmx import render
+from portal.web.nav import nav
+from portal.web.pagination import paginate
+
+from . import roles as R
+from . import services
+from .forms import ChangePasswordForm, LoginForm, ResetPasswordForm, UnitForm, UserForm
+from .models import Unit, User
+
+bp = Blueprint("accounts", __name__)
+
+nav("Người dùng", "accounts.users", roles=(R.ADMIN,), order=10, section="admin")
+nav("Đơn vị", "accounts.units", roles=R.MANAGERS, order=20, section="admin")
+
+
+def _safe_next(target: str | None) -> str:
+    if not target:
+        return url_for("home.index")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("home.index")
+    return target
+
+
+@bp.route("/dang-nhap", methods=["GET", "POST"])
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(_safe_next(request.args.get("next")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.username.data, form.password.data)
+        if user is None:
+            form.password.errors.append("Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã bị khóa.")
+        else:
+            login_user(user, remember=form.remember.data)
+            db.session.commit()
+            if user.must_change_password:
+                flash("Vui lòng đổi mật khẩu trước khi tiếp tục.", "warning")
+                return redirect(url_for("accounts.password"))
+            flash(f"Xin chào {user.full_name}!", "success")
+            return redirect(_safe_next(request.args.get("next")))
+    return render("accounts/login.html", form=form), (200 if not form.errors else 422)
+
+
+@bp.post("/dang-xuat")
+def logout():
+    logout_user()
+    flash("Bạn đã đăng xuất.", "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/tai-khoan/mat-khau", methods=["GET", "POST"])
+def password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current.data):
+            form.current.errors.append("Mật khẩu hiện tại không đúng.")
+        else:
+            services.reset_password(current_user, form.new.data, must_change=False)
+            db.session.commit()
+            flash("Đã đổi mật khẩu.", "success")
+            return redirect(url_for("home.index"))
+    return render("accounts/password.html", form=form), (422 if form.errors else 200)
+
+
+# -- administration of users ---------------------------------------------------------------
+
+@bp.get("/quan-tri/nguoi-dung")
+@require(R.ADMIN)
+def users():
+    q = request.args.get("q", "").strip()
+    stmt = select(User).outerjoin(Unit).order_by(User.active.desc(), Unit.position, User.full_name)
+    if q:
+        # Names are few (a ward has dozens of people): fold in Python for accent-insensitivity.
+        ids = [u.id for u in db.session.scalars(select(User))
+               if all(w in fold(f"{u.full_name} {u.username} {u.position_title}") for w in fold(q).split())]
+        stmt = stmt.where(User.id.in_(ids))
+    page = paginate(stmt)
+    return render("accounts/users.html", "results", page=page, q=q)
+
+
+def _user_form_save(form: UserForm, user: User | None):
+    unit = db.session.get(Unit, form.unit_id.data) if form.unit_id.data else None
+    fields = dict(full_name=form.full_name.data, email=form.email.data or "", phone=form.phone.data or "",
+                  unit=unit, position_title=form.position_title.data or "")
+    if user is None:
+        user = services.create_user(form.username.data, password=form.password.data,
+                                    roles=form.roles.data, must_change_password=True, **fields)
+        user.active = form.active.data
+    else:
+        services.update_user(user, roles=form.roles.data, username=form.username.data.strip().lower(),
+                             active=form.active.data, **fields)
+        if form.password.data:
+            services.reset_password(user, form.password.data)
+    return user
+
+
+@bp.route("/quan-tri/nguoi-dung/moi", methods=["GET", "POST"])
+@require(R.ADMIN)
+def user_new():
+    form = UserForm()
+    if form.validate_on_submit():
+        user = _user_form_save(form, None)
+        db.session.commit()
+        flash(f"Đã tạo tài khoản “{user.username}”. Người dùng sẽ phải đổi mật khẩu ở lần đăng nhập đầu.",
+              "success")
+        return redirect(url_for("accounts.users"))
+    return render("accounts/user_form.html", form=form, user=None), (422 if form.errors else 200)
+
+
+@bp.route("/quan-tri/nguoi-dung/<int:user_id>", methods=["GET", "POST"])
+@require(R.ADMIN)
+def user_edit(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = UserForm(obj=user, user=user)
+    if request.method == "GET":
+        form.unit_id.data = user.unit_id or 0
+        form.roles.data = sorted(user.roles)
+    if form.validate_on_submit():
+        if user.id == current_user.id and (R.ADMIN not in form.roles.data or not form.active.data):
+            form.roles.errors = list(form.roles.errors) + [
+                "Bạn không thể tự bỏ quyền quản trị hoặc tự khóa tài khoản của mình."]
+        else:
+            _user_form_save(form, user)
+            db.session.commit()
+            flash(f"Đã lưu tài khoản “{user.username}”.", "success")
+            return redirect(url_for("accounts.users"))
+    from portal.audit.queries import history_for
+
+    return render("accounts/user_form.html", form=form, user=user, reset_form=ResetPasswordForm(),
+                  history=history_for(user)), (422 if form.errors else 200)
+
+
+@bp.post("/quan-tri/nguoi-dung/<int:user_id>/dat-lai-mat-khau")
+@require(R.ADMIN)
+def user_reset_password(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        services.reset_password(user, form.password.data, must_change=True)
+        db.session.commit()
+        flash(f"Đã đặt lại mật khẩu cho “{user.username}”. Người dùng phải đổi mật khẩu khi đăng nhập.",
+              "success")
+    else:
+        for message in form.password.errors:
+            flash(message, "error")
+    return redirect(url_for("accounts.user_edit", user_id=user.id))
+
+
+@bp.post("/quan-tri/nguoi-dung/<int:user_id>/khoa")
+@require(R.ADMIN)
+def user_toggle_active(user_id: int):
+    user = db.get_or_404(User, user_id)
+    if not EmptyForm().validate_on_submit():
+        flash("Biểu mẫu không hợp lệ, vui lòng thử lại.", "error")
+    elif user.id == current_user.id:
+        flash("Bạn không thể tự khóa tài khoản của mình.", "error")
+    else:
+        user.active = not user.active
+        db.session.commit()
+        flash(f"Đã {'mở khóa' if user.active else 'khóa'} tài khoản “{user.username}”.", "success")
+    return redirect(url_for("accounts.users"))
+
+
+# -- units ------------------------------------------------------------------------------------
+
+@bp.get("/quan-tri/don-vi")
+@require(*R.MANAGERS)
+def units():
+    rows = db.session.execute(
+        select(Unit, func.count(User.id)).outerjoin(User, (User.unit_id == Unit.id) & User.active)
+        .group_by(Unit.id).order_by(Unit.position, Unit.name)
+    ).all()
+    return render("accounts/units.html", rows=rows)
+
+
+@bp.route("/quan-tri/don-vi/moi", methods=["GET", "POST"])
+@bp.route("/quan-tri/don-vi/<int:unit_id>", methods=["GET", "POST"])
+@require(*R.MANAGERS)
+def unit_edit(unit_id: int | None = None):
+    unit = db.get_or_404(Unit, unit_id) if unit_id else None
+    form = UnitForm(obj=unit, unit=unit)
+    if form.validate_on_submit():
+        if unit is None:
+            unit = Unit(name="")
+            db.session.add(unit)
+        unit.name = form.name.data.strip()
+        unit.short_name = (form.short_name.data or "").strip()
+        unit.kind = form.kind.data
+        unit.position = int(form.position.data or 0)
+        unit.active = form.active.data
+        db.session.commit()
+        flash(f"Đã lưu đơn vị “{unit.name}”.", "success")
+        return redirect(url_for("accounts.units"))
+    members = unit.members if unit else []
+    return render("accounts/unit_form.html", form=form, unit=unit, members=members), (
+        422 if form.errors else 200)

@@ -1,0 +1,116 @@
+"""Automatic change log: every insert, update and delete of an audited model is recorded in the
+same transaction as the change itself, so nothing is changed without a trace and a rolled-back
+change leaves none.
+
+A model opts out with ``__audit__ = False``; a column opts out with ``info={"audit": False}``
+or is masked with ``info={"audit_mask": True}`` (password hashes).
+"""
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import has_request_context
+from sqlalchemy import event, inspect, insert
+from sqlalchemy.orm import Session
+
+from portal.timeutil import now_utc
+
+from .models import ChangeLog
+
+MAX_VALUE = 500
+ACTIONS = {"create": "Tạo mới", "update": "Sửa", "delete": "Xóa"}
+
+
+def _actor_id():
+    if not has_request_context():
+        return None
+    from flask_login import current_user
+
+    try:
+        return current_user.get_id() and int(current_user.get_id())
+    except Exception:  # anonymous or not yet loaded
+        return None
+
+
+def _value(v):
+    if v is None or isinstance(v, (bool, int, float)):
+        return v
+    if isinstance(v, (date, datetime)):
+        return v.isoformat()
+    if isinstance(v, Decimal):
+        return str(v)
+    text = str(v)
+    return text if len(text) <= MAX_VALUE else text[:MAX_VALUE] + "…"
+
+
+def _audited(obj) -> bool:
+    return getattr(type(obj), "__audit__", True) and hasattr(type(obj), "__table__")
+
+
+def _columns(obj):
+    for attr in inspect(obj).mapper.column_attrs:
+        info = attr.columns[0].info
+        if info.get("audit", True):
+            yield attr.key, info.get("audit_mask", False)
+
+
+def _object_id(obj) -> str:
+    ident = inspect(obj).identity or ()
+    return "/".join(str(i) for i in ident)
+
+
+def _row(obj, action, changes):
+    return {
+        "at": now_utc(),
+        "user_id": _actor_id(),
+        "action": action,
+        "object_type": type(obj).__tablename__,
+        "object_id": _object_id(obj),
+        "summary": str(getattr(obj, "audit_label", "") or "")[:300],
+        "changes": changes,
+    }
+
+
+def _diff(obj) -> dict:
+    state = inspect(obj)
+    changes = {}
+    for key, masked in _columns(obj):
+        hist = state.attrs[key].history
+        if not hist.has_changes():
+            continue
+        old = hist.deleted[0] if hist.deleted else None
+        new = hist.added[0] if hist.added else None
+        if old == new:
+            continue
+        changes[key] = ["***", "***"] if masked else [_value(old), _value(new)]
+    return changes
+
+
+def _snapshot(obj) -> dict:
+    return {k: ("***" if masked else _value(getattr(obj, k))) for k, masked in _columns(obj)}
+
+
+def _after_flush(session: Session, _ctx):
+    rows = []
+    for obj in session.new:
+        if _audited(obj):
+            rows.append(_row(obj, "create", _snapshot(obj)))
+    for obj in session.dirty:
+        if _audited(obj) and session.is_modified(obj, include_collections=False):
+            changes = _diff(obj)
+            if changes:
+                rows.append(_row(obj, "update", changes))
+    for obj in session.deleted:
+        if _audited(obj):
+            rows.append(_row(obj, "delete", _snapshot(obj)))
+    if rows:
+        session.connection().execute(insert(ChangeLog.__table__), rows)
+
+
+def log_event(session: Session, obj, action: str, details: dict | None = None) -> None:
+    """Record a domain event that is more than a field change (e.g. "hand-over", "reopen")."""
+    session.add(ChangeLog(**{**_row(obj, action, details or {}), "at": now_utc()}))
+
+
+def install() -> None:
+    if not event.contains(Session, "after_flush", _after_flush):
+        event.listen(Session, "after_flush", _after_flush)

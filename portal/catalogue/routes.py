@@ -1,0 +1,73 @@
+from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from sqlalchemy import select
+
+from portal.accounts import roles as R
+from portal.extensions import db
+from portal.text import nfc
+from portal.web.access import require
+from portal.web.htmx import render
+from portal.web.nav import nav
+
+from . import fileformat, services
+from .models import Catalogue
+
+bp = Blueprint("catalogue", __name__, url_prefix="/bo-noi-dung")
+
+nav("Bộ nội dung kiểm tra", "catalogue.index", order=10)
+
+
+class ImportForm(FlaskForm):
+    file = FileField("Tệp bộ nội dung (.yaml)", validators=[FileRequired("Vui lòng chọn tệp để nhập.")])
+
+
+def _catalogue_from_args() -> Catalogue | None:
+    year = request.args.get("nam", type=int)
+    if year:
+        return services.catalogue_for_year(year) or abort(404, f"Chưa có bộ nội dung năm {year}.")
+    return services.current_catalogue()
+
+
+@bp.get("/")
+def index():
+    catalogue = _catalogue_from_args()
+    years = db.session.scalars(select(Catalogue.year).order_by(Catalogue.year.desc())).all()
+    q = nfc(request.args.get("q", "")).strip()[:200]
+    area_id = request.args.get("linh_vuc", type=int)
+    criteria = services.search_criteria(catalogue, q, area_id) if catalogue else []
+    return render("catalogue/index.html", "results", catalogue=catalogue, years=years, q=q,
+                  area_id=area_id, criteria=criteria, import_form=ImportForm())
+
+
+@bp.get("/<int:year>.yaml")
+def export(year: int):
+    catalogue = services.catalogue_for_year(year) or abort(404)
+    return Response(fileformat.dump(catalogue), mimetype="application/x-yaml; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="bo-noi-dung-{year}.yaml"'})
+
+
+@bp.post("/nhap")
+@require(*R.MANAGERS)
+def import_file():
+    form = ImportForm()
+    errors: list[str] = []
+    if not form.validate_on_submit():
+        errors = [e for field in form.errors.values() for e in field]
+    else:
+        spec, errors = fileformat.parse(form.file.data.read())
+        if spec is not None:
+            catalogue, errors, stats = services.import_catalogue(spec)
+            if catalogue is not None:
+                db.session.commit()
+                flash(f"Đã nhập bộ nội dung năm {spec.year}: {spec.criteria_count()} nội dung "
+                      f"({stats['created']} mới, {stats['updated']} cập nhật, {stats['removed']} bỏ đi).",
+                      "success")
+                return redirect(url_for("catalogue.index", nam=spec.year))
+            db.session.rollback()
+    for message in errors[:50]:
+        flash(message, "error")
+    if len(errors) > 50:
+        flash(f"… và {len(errors) - 50} lỗi khác.", "error")
+    flash("Chưa nhập gì: hãy sửa các lỗi trên rồi nhập lại.", "error")
+    return redirect(url_for("catalogue.index"))

@@ -1,0 +1,126 @@
+"""Rules of the catalogue: importing a year's criteria, and finding them."""
+from sqlalchemy import func, or_, select
+
+from portal.extensions import db
+from portal.text import fold
+
+from .fileformat import CatalogueSpec
+from .models import AdhocSubject, Area, AreaGroup, Catalogue, Criterion
+
+
+def _references(table_name: str, row_id: int) -> int:
+    """How many rows of other tables point at this one (so it must not be deleted)."""
+    total = 0
+    for table in db.metadata.tables.values():
+        for fk in table.foreign_keys:
+            if fk.column.table.name == table_name and fk.parent.table is not fk.column.table:
+                if table.name in ("area", "area_group", "criterion", "catalogue", "adhoc_subject"):
+                    continue  # the catalogue's own tree, rebuilt by the import itself
+                total += db.session.scalar(
+                    select(func.count()).select_from(table).where(fk.parent == row_id)
+                )
+    return total
+
+
+def import_catalogue(spec: CatalogueSpec) -> tuple[Catalogue | None, list[str], dict]:
+    """Create or update the year's catalogue from a validated spec, matching by code.
+
+    Everything happens in the caller's transaction: on any error the caller rolls back, so a
+    catalogue is never half imported. Criteria already used elsewhere (assignments, reports)
+    are never deleted; an import that would drop one is refused with the reason.
+    """
+    stats = {"created": 0, "updated": 0, "removed": 0}
+    errors: list[str] = []
+    cat = db.session.scalar(select(Catalogue).where(Catalogue.year == spec.year))
+    if cat is None:
+        cat = Catalogue(year=spec.year, title=spec.title, source=spec.source)
+        db.session.add(cat)
+    cat.title, cat.source = spec.title, spec.source
+    db.session.flush()
+
+    areas = {a.code: a for a in cat.areas}
+    groups = {g.code: g for a in cat.areas for g in a.groups}
+    criteria = {c.code: c for c in db.session.scalars(
+        select(Criterion).where(Criterion.catalogue_id == cat.id))}
+    kept_areas, kept_groups, kept_criteria = set(), set(), set()
+    position = 0
+    for a_pos, a_spec in enumerate(spec.areas, start=1):
+        area = areas.get(a_spec.code) or Area(catalogue=cat, code=a_spec.code)
+        area.name, area.position = a_spec.name, a_pos
+        db.session.add(area)
+        kept_areas.add(a_spec.code)
+        for g_pos, g_spec in enumerate(a_spec.groups, start=1):
+            group = groups.get(g_spec.code) or AreaGroup(code=g_spec.code)
+            group.area, group.name, group.position = area, g_spec.name, g_pos
+            db.session.add(group)
+            kept_groups.add(g_spec.code)
+        db.session.flush()
+        group_by_code = {g.code: g for g in area.groups}
+        for c_spec, g_spec in a_spec.all_criteria():
+            position += 1
+            crit = criteria.get(c_spec.code)
+            if crit is None:
+                crit = Criterion(catalogue_id=cat.id, code=c_spec.code)
+                db.session.add(crit)
+                stats["created"] += 1
+            values = {
+                "area": area,
+                "group": group_by_code[g_spec.code] if g_spec else None,
+                "text": c_spec.text,
+                "indicator_unit": c_spec.indicator_unit,
+                "indicator_target": c_spec.indicator_target,
+                "max_points": c_spec.max_points,
+                "position": position,
+            }
+            changed = any(getattr(crit, k) != v for k, v in values.items())
+            for key, value in values.items():
+                setattr(crit, key, value)
+            if changed and crit.id is not None:
+                stats["updated"] += 1
+            crit.refresh_search_text()
+            kept_criteria.add(c_spec.code)
+    db.session.flush()
+
+    for code, crit in criteria.items():
+        if code in kept_criteria:
+            continue
+        if _references("criterion", crit.id):
+            errors.append(f"Không thể bỏ nội dung “{code}” vì đã có phân công hoặc báo cáo gắn với nó.")
+        else:
+            db.session.delete(crit)
+            stats["removed"] += 1
+    for code, group in groups.items():
+        if code not in kept_groups:
+            db.session.delete(group)
+    for code, area in areas.items():
+        if code not in kept_areas:
+            db.session.delete(area)
+
+    existing = {s.name: s for s in cat.adhoc_subjects}
+    cat.adhoc_subjects = [
+        existing.get(name) or AdhocSubject(name=name) for name in spec.adhoc_subjects
+    ]
+    for pos, subject in enumerate(cat.adhoc_subjects, start=1):
+        subject.position = pos
+    db.session.flush()
+    db.session.expire(cat)
+    return (None if errors else cat), errors, stats
+
+
+def catalogue_for_year(year: int) -> Catalogue | None:
+    return db.session.scalar(select(Catalogue).where(Catalogue.year == year))
+
+
+def current_catalogue() -> Catalogue | None:
+    """The newest year's catalogue, which is what most pages show by default."""
+    return db.session.scalar(select(Catalogue).order_by(Catalogue.year.desc()).limit(1))
+
+
+def search_criteria(catalogue: Catalogue, query: str = "", area_id: int | None = None):
+    """Criteria of a catalogue matching every word of the query, ignoring accents and case."""
+    stmt = select(Criterion).where(Criterion.catalogue_id == catalogue.id)
+    for word in fold(query).split():
+        stmt = stmt.where(Criterion.search_text.contains(word, autoescape=True))
+    if area_id:
+        stmt = stmt.where(Criterion.area_id == area_id)
+    return list(db.session.scalars(stmt.order_by(Criterion.position)))

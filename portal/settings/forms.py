@@ -1,0 +1,26 @@
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+
+class SettingsForm(FlaskForm):
+    ward_name = StringField("Tên phường", validators=[DataRequired("Vui lòng nhập tên phường."), Length(max=120)])
+    province = StringField("Tỉnh, thành phố", validators=[Optional(), Length(max=120)])
+    issuer_parent = StringField("Cơ quan chủ quản (dòng trên, có thể để trống)", validators=[Optional(), Length(max=200)])
+    issuer_name = TextAreaField("Tên cơ quan ban hành (in hoa, có thể xuống dòng)",
+                                validators=[DataRequired("Vui lòng nhập tên cơ quan ban hành."), Length(max=200)])
+    issuer_short = StringField("Chữ viết tắt trong số, ký hiệu (ví dụ UBND)",
+                               validators=[DataRequired("Vui lòng nhập chữ viết tắt."), Length(max=30)])
+    place_name = StringField("Địa danh ghi ngày tháng", validators=[DataRequired("Vui lòng nhập địa danh."), Length(max=120)])
+    chairman_name = StringField("Chủ tịch UBND", validators=[Optional(), Length(max=120)])
+    sign_on_behalf = StringField("Thẩm quyền ký (TM.)", validators=[Optional(), Length(max=120)])
+    sign_for = StringField("Ký thay (KT.)", validators=[Optional(), Length(max=120)])
+    signer_title = StringField("Chức vụ người ký", validators=[Optional(), Length(max=120)])
+    signer_name = StringField("Họ tên người ký", validators=[Optional(), Length(max=120)])
+    secretariat_unit_code = StringField("Ký hiệu đơn vị soạn thảo (dòng Lưu)", validators=[Optional(), Length(max=30)])
+    default_recipients = TextAreaField("Nơi nhận mặc định (mỗi dòng một nơi)", validators=[Optional(), Length(max=2000)])
+    upload_max_mb = IntegerField("Dung lượng tối đa mỗi tệp minh chứng (MB)", validators=[
+        DataRequired("Vui lòng nhập dung lượng tối đa."),
+        NumberRange(min=1, max=50, message="Dung lượng phải từ 1 đến 50 MB.")])
+    report_deadline_days = IntegerField("Hạn nộp báo cáo: số ngày trước đợt kiểm tra", validators=[
+        DataRequired("Vui lòng nhập số ngày."), NumberRange(min=0, max=60, message="Số ngày phải từ 0 đến 60.")])

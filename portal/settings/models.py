@@ -1,0 +1,46 @@
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.extensions import db
+
+
+class WardSettings(db.Model):
+    """The one ward this portal serves: its names, letterhead and signatories (one row)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ward_name: Mapped[str] = mapped_column(String(120), default="Phường")
+    province: Mapped[str] = mapped_column(String(120), default="")
+    # Letterhead (Nghị định 30/2020): the parent body line, then the issuing body in capitals.
+    issuer_parent: Mapped[str] = mapped_column(String(200), default="")
+    issuer_name: Mapped[str] = mapped_column(String(200), default="ỦY BAN NHÂN DÂN")
+    issuer_short: Mapped[str] = mapped_column(String(30), default="UBND")
+    place_name: Mapped[str] = mapped_column(String(120), default="")
+    chairman_name: Mapped[str] = mapped_column(String(120), default="")
+    signer_name: Mapped[str] = mapped_column(String(120), default="")
+    signer_title: Mapped[str] = mapped_column(String(120), default="PHÓ CHỦ TỊCH")
+    sign_on_behalf: Mapped[str] = mapped_column(String(120), default="TM. ỦY BAN NHÂN DÂN")
+    sign_for: Mapped[str] = mapped_column(String(120), default="KT. CHỦ TỊCH")
+    secretariat_unit_code: Mapped[str] = mapped_column(String(30), default="VHXH")
+    default_recipients: Mapped[str] = mapped_column(Text, default="")
+    upload_max_mb: Mapped[int] = mapped_column(default=20)
+    report_deadline_days: Mapped[int] = mapped_column(default=5)
+
+    audit_label = "Cài đặt phường"
+
+    @property
+    def sign_lines(self) -> list[str]:
+        return [line for line in (self.sign_on_behalf, self.sign_for, self.signer_title) if line]
+
+    @property
+    def recipients(self) -> list[str]:
+        return [line.strip() for line in self.default_recipients.splitlines() if line.strip()]
+
+
+def get_settings() -> WardSettings:
+    """The ward's settings row, created with defaults on first use."""
+    row = db.session.get(WardSettings, 1)
+    if row is None:
+        row = WardSettings(id=1)
+        db.session.add(row)
+        db.session.flush()
+    return row

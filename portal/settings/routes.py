@@ -1,0 +1,31 @@
+from flask import Blueprint, flash, redirect, url_for
+
+from portal.accounts import roles as R
+from portal.audit.queries import history_for
+from portal.extensions import db
+from portal.text import clean
+from portal.web.access import require
+from portal.web.htmx import render
+from portal.web.nav import nav
+
+from .forms import SettingsForm
+from .models import get_settings
+
+bp = Blueprint("settings", __name__, url_prefix="/cai-dat")
+
+nav("Cài đặt phường", "settings.edit", roles=R.MANAGERS, order=30, section="admin")
+
+
+@bp.route("/", methods=["GET", "POST"])
+@require(*R.MANAGERS)
+def edit():
+    ward = get_settings()
+    form = SettingsForm(obj=ward)
+    if form.validate_on_submit():
+        for name, field in form._fields.items():
+            if name != "csrf_token":
+                setattr(ward, name, clean(field.data) if isinstance(field.data, str) else field.data)
+        db.session.commit()
+        flash("Đã lưu cài đặt của phường.", "success")
+        return redirect(url_for("settings.edit"))
+    return render("settings/edit.html", form=form, history=history_for(ward)), (422 if form.errors else 200)

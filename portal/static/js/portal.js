@@ -1,0 +1,53 @@
+// Small behaviours shared by every page. No inline scripts: the CSP allows only 'self'.
+(function () {
+  "use strict";
+
+  // Confirm before destructive or weighty actions on plain forms (htmx uses hx-confirm).
+  document.addEventListener("click", function (event) {
+    var el = event.target.closest("[data-confirm]");
+    if (el && !window.confirm(el.getAttribute("data-confirm"))) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+
+  // Select boxes that submit their form on change (year pickers and the like).
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el.matches && el.matches("select[data-autosubmit]") && el.form) {
+      el.form.requestSubmit ? el.form.requestSubmit() : el.form.submit();
+    }
+  });
+
+  // Errors from htmx requests (403, 404, 500…) are shown, not swallowed.
+  function showError(html) {
+    var box = document.getElementById("htmx-error");
+    if (!box) return;
+    box.innerHTML = html;
+    box.hidden = false;
+    window.clearTimeout(box._timer);
+    box._timer = window.setTimeout(function () { box.hidden = true; }, 8000);
+  }
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail.xhr;
+    showError(xhr.responseText && xhr.responseText.length < 2000
+      ? xhr.responseText
+      : "<strong>Lỗi.</strong> Không thực hiện được thao tác (mã " + xhr.status + ").");
+  });
+  document.addEventListener("htmx:sendError", function () {
+    showError("<strong>Mất kết nối.</strong> Không gửi được yêu cầu tới máy chủ. Vui lòng thử lại.");
+  });
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("#htmx-error")) event.target.closest("#htmx-error").hidden = true;
+  });
+
+  // Upload progress bars: <progress data-upload-progress> inside an hx-encoding multipart form.
+  document.addEventListener("htmx:xhr:progress", function (event) {
+    var form = event.target.closest("form");
+    var bar = form && form.querySelector("progress[data-upload-progress]");
+    if (bar && event.detail.lengthComputable) {
+      bar.hidden = false;
+      bar.value = Math.round((event.detail.loaded / event.detail.total) * 100);
+    }
+  });
+})();

@@ -1,0 +1,1 @@
+"""Shared web plumbing: access control, htmx helpers, navigation, error pages."""

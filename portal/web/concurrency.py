@@ -1,0 +1,20 @@
+"""Optimistic concurrency: nobody's save silently overwrites another's.
+
+Editable records carry a version number (SQLAlchemy's version_id_col). The form sends back
+the version it was read at; a mismatch means someone else saved in between, and the second
+writer is told instead of overwriting. StaleDataError covers the race inside the same instant.
+"""
+
+
+class EditConflict(Exception):
+    message = ("Nội dung này vừa được người khác cập nhật sau khi bạn mở trang. "
+               "Thay đổi của bạn chưa được lưu; hãy tải lại để xem bản mới rồi sửa lại.")
+
+
+def check_version(obj, submitted) -> None:
+    try:
+        submitted = int(submitted)
+    except (TypeError, ValueError):
+        raise EditConflict() from None
+    if submitted != obj.version:
+        raise EditConflict()

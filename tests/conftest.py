@@ -1,0 +1,90 @@
+"""Fixtures: an app on a fresh copy of the demo ward for every test.
+
+SQLite (default): the schema is built once by the Alembic migrations and the demo ward loaded,
+then each test gets a copy of that file. PostgreSQL (TEST_DATABASE_URL set, as .ci/run does):
+the migrations build the schema once, and each test truncates every table and reloads the demo.
+"""
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from portal import create_app
+from portal.demo import DEMO_PASSWORD, load_demo
+from portal.extensions import db
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def _config(db_url: str, tmp: Path) -> dict:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": db_url,
+        "WTF_CSRF_ENABLED": False,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "UPLOAD_FOLDER": str(tmp / "uploads"),
+        "BACKUP_FOLDER": str(tmp / "backups"),
+        "SECRET_KEY": "test-secret",
+        "MAIL_SERVER": "",
+    }
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("template")
+    url = PG_URL or f"sqlite:///{tmp / 'template.db'}"
+    app = create_app(_config(url, tmp))
+    with app.app_context():
+        if PG_URL:
+            db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            db.session.commit()
+        upgrade()
+        if not PG_URL:
+            load_demo()
+        db.session.remove()
+        db.engine.dispose()
+    return tmp / "template.db"
+
+
+def _truncate_and_reload():
+    names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    db.session.commit()
+    load_demo()
+
+
+@pytest.fixture
+def app(template_db, tmp_path):
+    if PG_URL:
+        app = create_app(_config(PG_URL, tmp_path))
+        with app.app_context():
+            _truncate_and_reload()
+    else:
+        path = tmp_path / "portal.db"
+        shutil.copyfile(template_db, path)
+        app = create_app(_config(f"sqlite:///{path}", tmp_path))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+from tests.support import Auth  # noqa: E402
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
