@@ -15,6 +15,8 @@ AREAS = (
     "catalogue",
     "assignments",
     "rounds",
+    "evidence",
+    "notifications",
     "findings",
     "adhoc",
     "iso",
