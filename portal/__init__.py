@@ -83,7 +83,9 @@ def _register_web(app: Flask) -> None:
     from .accounts.models import User
     from .settings.models import get_settings
     from .timeutil import fmt_date, fmt_datetime, today
-    from .web import access, htmx, nav
+    from .web import access, htmx, nav, wtforms_vi
+
+    wtforms_vi.install()
 
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."

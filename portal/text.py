@@ -18,6 +18,22 @@ def fold(value: str | None) -> str:
     return " ".join(stripped.lower().split())
 
 
+def search_key(value: str | None) -> str:
+    """What a searchable row stores: folded words, punctuation as spaces, a leading space so
+    that `phrase_filter` can anchor a phrase at the start of a word."""
+    text = "".join(ch if ch.isalnum() else " " for ch in fold(value))
+    return " " + " ".join(text.split())
+
+
+def phrase_filter(column, query: str | None):
+    """SQL condition: the query, folded, begins a word of the column ("ho so" finds "hồ sơ"
+    but not "họ số"… only where the words follow each other). None for an empty query."""
+    key = search_key(query)
+    if not key.strip():
+        return None
+    return column.contains(key, autoescape=True)
+
+
 def clean(value: str | None) -> str:
     """What every free-text field stores: NFC, trimmed, Windows line ends folded."""
     return nfc(value).replace("\r\n", "\n").strip()

@@ -70,9 +70,14 @@ class UserForm(FlaskForm):
         if db.session.scalar(stmt):
             raise ValidationError("Tên đăng nhập này đã có người dùng.")
 
-    def validate_password(self, field):
-        if self._user is None and not field.data:
-            raise ValidationError("Vui lòng đặt mật khẩu ban đầu cho tài khoản mới.")
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        # Optional() stops the field's own chain on an empty value, so the "required for a new
+        # account" rule lives here.
+        if self._user is None and not self.password.data:
+            self.password.errors = list(self.password.errors) + ["Vui lòng đặt mật khẩu ban đầu cho tài khoản mới."]
+            return False
+        return ok
 
 
 class ResetPasswordForm(FlaskForm):

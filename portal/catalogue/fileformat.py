@@ -33,7 +33,7 @@ from portal.text import clean
 class CriterionSpec:
     code: str
     text: str
-    line: int
+    line: int = field(default=0, compare=False)
     indicator_unit: str = ""
     indicator_target: Decimal | None = None
     max_points: Decimal | None = None
@@ -43,7 +43,7 @@ class CriterionSpec:
 class GroupSpec:
     code: str
     name: str
-    line: int
+    line: int = field(default=0, compare=False)
     criteria: list[CriterionSpec] = field(default_factory=list)
 
 
@@ -51,7 +51,7 @@ class GroupSpec:
 class AreaSpec:
     code: str
     name: str
-    line: int
+    line: int = field(default=0, compare=False)
     criteria: list[CriterionSpec] = field(default_factory=list)
     groups: list[GroupSpec] = field(default_factory=list)
 

@@ -4,7 +4,7 @@ from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.text import fold
+from portal.text import search_key
 
 
 class Catalogue(db.Model):
@@ -104,7 +104,7 @@ class Criterion(db.Model):
         return f"Nội dung {self.code}"
 
     def refresh_search_text(self) -> None:
-        self.search_text = fold(f"{self.code} {self.text}")
+        self.search_text = search_key(f"{self.code} {self.text}")
 
 
 class AdhocSubject(db.Model):

@@ -1,8 +1,8 @@
 """Rules of the catalogue: importing a year's criteria, and finding them."""
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.text import fold
+from portal.text import phrase_filter
 
 from .fileformat import CatalogueSpec
 from .models import AdhocSubject, Area, AreaGroup, Catalogue, Criterion
@@ -117,10 +117,11 @@ def current_catalogue() -> Catalogue | None:
 
 
 def search_criteria(catalogue: Catalogue, query: str = "", area_id: int | None = None):
-    """Criteria of a catalogue matching every word of the query, ignoring accents and case."""
+    """Criteria of a catalogue containing the query as a phrase, ignoring accents and case."""
     stmt = select(Criterion).where(Criterion.catalogue_id == catalogue.id)
-    for word in fold(query).split():
-        stmt = stmt.where(Criterion.search_text.contains(word, autoescape=True))
+    condition = phrase_filter(Criterion.search_text, query)
+    if condition is not None:
+        stmt = stmt.where(condition)
     if area_id:
         stmt = stmt.where(Criterion.area_id == area_id)
     return list(db.session.scalars(stmt.order_by(Criterion.position)))
