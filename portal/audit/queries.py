@@ -7,9 +7,9 @@ from .models import ChangeLog
 
 def history_for(obj, limit: int = 100) -> list[ChangeLog]:
     """The change log of one record, newest first."""
-    from sqlalchemy import inspect
+    from .recorder import _object_id
 
-    ident = "/".join(str(i) for i in inspect(obj).identity or ())
+    ident = _object_id(obj)
     stmt = (
         select(ChangeLog)
         .where(ChangeLog.object_type == type(obj).__tablename__, ChangeLog.object_id == ident)

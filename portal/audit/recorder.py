@@ -54,8 +54,9 @@ def _columns(obj):
 
 
 def _object_id(obj) -> str:
-    ident = inspect(obj).identity or ()
-    return "/".join(str(i) for i in ident)
+    # In after_flush a new row is inserted but not yet "persistent" (no identity key), so read
+    # the primary key from the instance itself.
+    return "/".join(str(i) for i in inspect(obj).mapper.primary_key_from_instance(obj))
 
 
 def _row(obj, action, changes):
