@@ -23,3 +23,34 @@ def login_as(app, username):
     c = app.test_client()
     Auth(c).login(username)
     return c
+
+
+class QueryCounter:
+    """Counts SQL statements sent to the database inside a `with` block."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.count = 0
+
+    def _on_execute(self, *_args):
+        self.count += 1
+
+    def __enter__(self):
+        from sqlalchemy import event
+
+        event.listen(self.engine, "before_cursor_execute", self._on_execute)
+        return self
+
+    def __exit__(self, *exc):
+        from sqlalchemy import event
+
+        event.remove(self.engine, "before_cursor_execute", self._on_execute)
+
+
+def count_queries(client, url, **kwargs) -> int:
+    from portal.extensions import db
+
+    with QueryCounter(db.engine) as counter:
+        response = client.get(url, **kwargs)
+    assert response.status_code == 200, (url, response.status_code)
+    return counter.count

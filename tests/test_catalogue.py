@@ -200,3 +200,24 @@ def test_search_is_a_phrase_at_word_start():
 
     assert search_key("ho so") in search_key("Bóc mẫu hồ sơ tại đơn vị")
     assert search_key("o so") not in search_key("hồ sơ")  # not from the middle of a word
+
+
+def test_catalogue_page_query_count_stays_flat_as_the_catalogue_grows(app):
+    """A 10× catalogue (690 criteria) costs the page no more queries than the 69 of 2026."""
+    from tests.support import count_queries
+
+    text = DATA.read_text(encoding="utf-8")
+    spec, _ = fileformat.parse(text.replace("year: 2026", "year: 2030").encode())
+    for area in spec.areas:
+        extra = []
+        for n in range(9):
+            for c, _g in list(area.all_criteria()):
+                extra.append(fileformat.CriterionSpec(code=f"{c.code}.x{n}", text=c.text))
+        area.criteria.extend(extra)
+    assert spec.criteria_count() == 690
+    services.import_catalogue(spec)
+    db.session.commit()
+    client = login_as(app, "vp.thu")
+    small = count_queries(client, "/bo-noi-dung/?nam=2026")
+    large = count_queries(client, "/bo-noi-dung/?nam=2030")
+    assert small == large, (small, large)

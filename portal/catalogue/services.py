@@ -1,5 +1,6 @@
 """Rules of the catalogue: importing a year's criteria, and finding them."""
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
 from portal.text import phrase_filter
@@ -124,4 +125,5 @@ def search_criteria(catalogue: Catalogue, query: str = "", area_id: int | None =
         stmt = stmt.where(condition)
     if area_id:
         stmt = stmt.where(Criterion.area_id == area_id)
+    stmt = stmt.options(joinedload(Criterion.area), joinedload(Criterion.group))
     return list(db.session.scalars(stmt.order_by(Criterion.position)))
