@@ -196,7 +196,7 @@ def test_list_newest_first_unread_bold(app, thu_notes):
     html = client.get("/thong-bao/").get_data(as_text=True)
     assert html.index("Thông báo số 2") < html.index("Thông báo số 1") < html.index("Thông báo số 0")
     assert "<strong>Thông báo số 2</strong>" in html
-    assert "Chưa đọc (5)" in html  # 3 here + the 2 demo ones
+    assert 'Chưa đọc (<span id="notif-unread-count">5</span>)' in html  # 3 here + the 2 demo ones
     assert 'name="csrf_token"' in html
 
 
@@ -214,13 +214,23 @@ def test_list_is_paginated(app):
 
 def test_mark_one_read_htmx_returns_item_and_triggers_badge(app, thu_notes):
     client = login_as(app, "vp.thu")
-    response = client.post(f"/thong-bao/{thu_notes[0]}/da-doc", headers=HTMX)
+    response = client.post(f"/thong-bao/{thu_notes[0]}/da-doc",
+                           headers={**HTMX, "HX-Target": f"notif-{thu_notes[0]}"})
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert html.strip().startswith(f'<li class="notif" id="notif-{thu_notes[0]}"')
     assert "<strong>" not in html and "Đã đọc" in html and "<html" not in html
+    assert '<span id="notif-unread-count" hx-swap-oob="true">4</span>' in html  # the tab's count
     assert "notifications-changed" in response.headers["HX-Trigger"]
     assert db.session.get(Notification, thu_notes[0]).read_at is not None
+
+
+def test_mark_read_from_home_panel_swaps_nothing_but_triggers(app, thu_notes):
+    client = login_as(app, "vp.thu")
+    response = client.post(f"/thong-bao/{thu_notes[1]}/da-doc", headers=HTMX)
+    assert response.status_code == 200 and response.get_data(as_text=True) == ""
+    assert "notifications-changed" in response.headers["HX-Trigger"]
+    assert db.session.get(Notification, thu_notes[1]).read_at is not None
 
 
 def test_mark_one_read_plain_form_redirects(app, thu_notes):
@@ -237,7 +247,8 @@ def test_mark_all_read(app, thu_notes):
     response = client.post("/thong-bao/da-doc-tat-ca", headers=HTMX)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert html.strip().startswith('<div id="notif-results">') and "Chưa đọc (0)" in html
+    assert html.strip().startswith('<div id="notif-results">')
+    assert 'Chưa đọc (<span id="notif-unread-count">0</span>)' in html
     assert "notifications-changed" in response.headers["HX-Trigger"]
     assert count(person("vp.thu"), read_at=None) == 0
     assert db.session.get(Notification, other.id).read_at is None  # others' untouched

@@ -1,5 +1,6 @@
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
 from flask_login import current_user
+from jinja2_fragments.flask import render_block
 
 from portal.extensions import db
 from portal.web.forms import EmptyForm
@@ -38,7 +39,7 @@ def _list_context():
     unread_only = request.args.get("chua_doc") == "1"
     page = paginate(services.list_for(current_user, unread_only), per_page=PER_PAGE)
     return {"page": page, "unread_only": unread_only,
-            "unread_count": services.unread_count(current_user), "form": EmptyForm()}
+            "unread_count": services.unread_count(current_user)}
 
 
 @bp.get("/")
@@ -64,7 +65,15 @@ def mark_read(notification_id: int):
     services.mark_read(notification)
     db.session.commit()
     if is_htmx():
-        response = render("notifications/index.html", "item", n=notification, form=EmptyForm())
+        body = ""
+        if request.headers.get("HX-Target") == f"notif-{notification.id}":
+            # From the list: the row itself, plus its "Chưa đọc (n)" count swapped out of band.
+            # (The home panel swaps nothing; it reloads itself on the event below.)
+            body = (render_block("notifications/index.html", "item", n=notification)
+                    + render_block("notifications/index.html", "unread_count", oob=True,
+                                   unread_count=services.unread_count(current_user)))
+        response = make_response(body)
+        response.vary.add("HX-Request")
         return trigger(response, CHANGED)
     flash("Đã đánh dấu thông báo là đã đọc.", "success")
     return redirect(request.referrer if _from_here() else url_for("notifications.index"), code=303)
