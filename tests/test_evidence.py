@@ -118,6 +118,7 @@ def post_files(client, *files, headers=None):
     (pdf_bytes(), "../../etc/passwd.pdf", "đường dẫn"),
     (pdf_bytes(), "thu-muc\\bao-cao.pdf", "đường dẫn"),
     (pdf_bytes(), "bao\x00cao.pdf", "ký tự điều khiển"),
+    (pdf_bytes(), "hop-dong\u202efdp.exe", "ký tự điều khiển"),  # right-to-left override spoof
     (b"MZ" + b"\x00" * 100, "setup.exe", "Không cho phép tải lên loại tệp “.exe”"),
     (b"<html><script>alert(1)</script></html>", "trang.html", "Không cho phép tải lên loại tệp “.html”"),
     (b"PK\x03\x04", "nen.zip", "loại tệp “.zip”"),
