@@ -3,7 +3,6 @@
 and tested alone: save_upload(file_storage, user) -> StoredFile (raises UploadRejected) and
 send_stored_file(stored_file, inline=False) -> Response."""
 import hashlib
-import os
 import uuid
 from pathlib import Path
 
@@ -35,8 +34,8 @@ class UploadRejected(Exception):
 
 
 def save_upload(file_storage, user) -> StoredFile:
-    name = nfc(os.path.basename((file_storage.filename or "").replace("\\", "/"))).strip()
-    if not name or name.startswith("."):
+    name = nfc(file_storage.filename or "").strip()
+    if not name or name.startswith(".") or "/" in name or "\\" in name or ".." in name:
         raise UploadRejected("Tên tệp không hợp lệ.")
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if ext not in _TYPES:

@@ -67,7 +67,8 @@ def _commit(message: str, back: str, category: str = "success"):
 
 def _closed_guard(rnd: Round, back: str):
     if rnd.state == "closed":
-        return _refuse(S.CLOSED_MESSAGE, back, status=409)
+        db.session.rollback()
+        return error_response(409, S.CLOSED_MESSAGE)
     return None
 
 
@@ -178,7 +179,10 @@ def move(round_id):
     try:
         S.move_round(rnd, target, current_user, reason=request.form.get("reason", ""))
     except S.RuleError as exc:
-        return _refuse(exc.message, back, status=409 if rnd.state == "closed" else 422)
+        if rnd.state == "closed":  # a closed round stays closed: answer plainly, as every write does
+            db.session.rollback()
+            return error_response(409, exc.message)
+        return _refuse(exc.message, back)
     return _commit(f"Đợt kiểm tra chuyển sang trạng thái: {rnd.state_label}.", back)
 
 
