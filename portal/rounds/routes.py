@@ -382,7 +382,8 @@ def review(report_id):
     try:
         S.save_review(report, current_user, rating=form.rating.data, comment=form.comment.data,
                       appraised_score=form.appraised_score.data,
-                      version=form.version.data if report.review else None)
+                      # the page was read before a review existed, or at an older version
+                      version=(form.version.data or "") if report.review else None)
     except S.RuleError as exc:
         return _refuse(exc.message, back)
     return _commit("Đã lưu đánh giá của đoàn kiểm tra.", back)
