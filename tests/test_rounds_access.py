@@ -320,3 +320,36 @@ def test_reuse_evidence_from_earlier_round(app):
     r = thu.post(f"/dot-kiem-tra/bao-cao/{rep2.id}/tep/dung-lai", data={"file_id": 99999}, headers=HTMX)
     assert r.status_code == 422 and "Không tìm thấy" in r.text
     assert upload  # shared helper kept in use
+
+
+def test_scores_shown_when_catalogue_has_points(app):
+    from decimal import Decimal
+
+    rnd = make_round()
+    manager = login_as(app, "vhxh.ha")
+    assert 'id="scores"' not in manager.get(f"/dot-kiem-tra/{rnd.id}").text
+    reports = S.round_reports(rnd.id)
+    for r in reports:
+        r.criterion.max_points = Decimal(2)
+        r.self_score, r.status = Decimal(1), "done"
+        r.review = Review(rating="dat", appraised_score=Decimal(2))
+    reports[0].status = "na"
+    db.session.commit()
+    page = manager.get(f"/dot-kiem-tra/{rnd.id}").text
+    assert 'id="scores"' in page and "Tổng cộng" in page
+    assert "4,00" in page and "8,00" in page  # own 3 of 6 applicable -> 4 of 8; appraised 6 of 6 -> 8
+
+
+def test_self_score_bounded_by_max_points(app):
+    from decimal import Decimal
+
+    rnd = make_round()
+    rep = S.my_reports(person("vp.thu"), rnd.id)[0]
+    rep.criterion.max_points = Decimal(2)
+    db.session.commit()
+    thu = login_as(app, "vp.thu")
+    r = thu.post(f"/dot-kiem-tra/bao-cao/{rep.id}", data={**REPORT_BODY, "self_score": "3"})
+    assert r.status_code == 422 and "ngoài giới hạn" in r.text
+    assert thu.post(f"/dot-kiem-tra/bao-cao/{rep.id}", data={**REPORT_BODY, "self_score": "1,5"}).status_code == 303
+    db.session.expire_all()
+    assert rep.self_score == Decimal("1.5")

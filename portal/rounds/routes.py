@@ -161,9 +161,14 @@ def show(round_id):
     area_id = request.args.get("linh_vuc", type=int)
     reports = S.round_reports(rnd.id)
     rows = [r for r in reports if r.criterion.area_id == area_id] if area_id else []
+    scores = None
+    if any(r.criterion.max_points is not None for r in reports):
+        own_areas, own = S.round_scores(reports)
+        appraised_areas, appraised = S.round_scores(reports, appraised=True)
+        scores = {"own_areas": own_areas, "own": own, "appraised_areas": appraised_areas, "appraised": appraised}
     return render("rounds/show.html", "drill" if area_id else None, rnd=rnd, reports=reports,
                   areas=S.area_progress(reports), units=S.unit_progress(reports), rows=rows,
-                  area_id=area_id, phases=S.PHASES, transitions=S.TRANSITIONS, labels=S.TRANSITION_LABELS,
+                  area_id=area_id, scores=scores, phases=S.PHASES, transitions=S.TRANSITIONS, labels=S.TRANSITION_LABELS,
                   can_manage=S.is_manager(current_user), is_admin=current_user.has_role(R.ADMIN),
                   reopen_form=ReopenForm(), form=EmptyForm(), today=today)
 

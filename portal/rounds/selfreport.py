@@ -29,7 +29,7 @@ def build_context(rnd, unit_id: int | None = None) -> dict:
         issues = [f"{r.criterion.code}: {r.difficulties}" for r in rows if r.difficulties]
         issues += [f"{f.description} (nguyên nhân {'chủ quan' if f.cause == 'chu_quan' else 'khách quan'})"
                    for f in findings if f.area_id == area.id]
-        areas.append({"label": f"{area.code}. {area.name}", "results": results, "issues": issues})
+        areas.append({"label": area.name, "results": results, "issues": issues})
     directions = [f"{r.criterion.code}. Tiếp tục thực hiện: {r.criterion.text}"
                   for r in reports if r.status in ("doing", "todo")]
     proposals = [f"{r.criterion.code}: {r.proposals}" for r in reports if r.proposals]
