@@ -440,7 +440,7 @@ def evaluations(round_id):
             abort(400)
         S.save_evaluation(rnd, current_user, area_id=request.form.get("area_id", type=int),
                           person_id=request.form.get("person_id", type=int), text=form.text.data,
-                          version=form.version.data)
+                          version=form.version.data or "")
         return _commit("Đã lưu nhận xét, đánh giá.", back)
     reports = S.round_reports(rnd.id)
     findings = S.findings_for_round(rnd.id)
