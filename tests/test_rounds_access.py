@@ -369,3 +369,22 @@ def test_two_people_saving_the_same_evaluation(app, rnd):
     assert row.text == "Khá" and row.version == 2
     page = viet.get(url).text
     assert f'id="eval-area-{area_id}"' in page and "Khá" in page
+
+
+def test_simultaneous_first_reviews_hit_unique_key_and_get_409(app, rnd, rep, monkeypatch):
+    """Both requests saw no review; the loser's insert breaks the unique key -> 409, not 500."""
+    _submit(rep)
+    other = Review(report_id=rep.id, rating="dat", comment="Người kia lưu trước")
+    original = S.save_review
+
+    def racing(report, *args, **kwargs):
+        # The other inspector's insert lands after our read, before our own insert.
+        db.session.execute(Review.__table__.insert().values(report_id=report.id, rating="dat",
+                                                            comment=other.comment, version=1))
+        return original(report, *args, **kwargs)
+
+    monkeypatch.setattr(S, "save_review", racing)
+    r = login_as(app, "kt.duc").post(f"/dot-kiem-tra/bao-cao/{rep.id}/danh-gia", data={"rating": "chua_dat"})
+    assert r.status_code == 409, r.status_code
+    db.session.expire_all()
+    assert db.session.scalars(select(Review).where(Review.report_id == rep.id)).all() == []  # rolled back
