@@ -75,6 +75,10 @@ class User(UserMixin, db.Model):
     def role_labels(self) -> list[str]:
         return [R.LABELS[r] for r in R.ALL if r in self.roles]
 
+    @property
+    def role_short_labels(self) -> list[str]:
+        return [R.SHORT_LABELS[r] for r in R.ALL if r in self.roles]
+
     # -- password ----------------------------------------------------------
     def set_password(self, password: str) -> None:
         from flask import current_app

@@ -14,6 +14,15 @@ LABELS = {
 }
 ALL = tuple(LABELS)
 
+# For tight places such as the top bar.
+SHORT_LABELS = {
+    SECRETARIAT: "Thường trực CCHC",
+    INSPECTOR: "Đoàn kiểm tra",
+    STAFF: "Cán bộ phụ trách",
+    LEADER: "Lãnh đạo",
+    ADMIN: "Quản trị",
+}
+
 # Who may manage the year's work (catalogue, assignments, rounds, logs): the secretariat,
 # and the admin who stands in for it.
 MANAGERS = (SECRETARIAT, ADMIN)
