@@ -15,7 +15,7 @@ class ChangeLog(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=now_utc, index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    action: Mapped[str] = mapped_column(String(20))  # create / update / delete / or a verb
+    action: Mapped[str] = mapped_column(String(60))  # create / update / delete / or a verb
     object_type: Mapped[str] = mapped_column(String(60))
     object_id: Mapped[str] = mapped_column(String(60))
     summary: Mapped[str] = mapped_column(String(300), default="")

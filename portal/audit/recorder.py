@@ -63,7 +63,7 @@ def _row(obj, action, changes):
     return {
         "at": now_utc(),
         "user_id": _actor_id(),
-        "action": action,
+        "action": action[:60],
         "object_type": type(obj).__tablename__,
         "object_id": _object_id(obj),
         "summary": str(getattr(obj, "audit_label", "") or "")[:300],
