@@ -1,4 +1,6 @@
 """`flask demo` (the README's first command) builds an empty database and loads the ward once."""
+import pytest
+
 from portal import create_app
 from portal.accounts.models import User
 from portal.extensions import db
@@ -7,7 +9,7 @@ from tests.conftest import PG_URL, _config
 
 def test_flask_demo_on_an_empty_sqlite_file(tmp_path):
     if PG_URL:
-        return  # the PostgreSQL schema is shared by the session; SQLite shows the command itself
+        pytest.skip("the PostgreSQL schema is shared by the session; SQLite shows the command itself")
     app = create_app(_config(f"sqlite:///{tmp_path / 'new.db'}", tmp_path))
     runner = app.test_cli_runner()
     first = runner.invoke(args=["demo"])
