@@ -66,10 +66,24 @@ def app(template_db, tmp_path):
         path = tmp_path / "portal.db"
         shutil.copyfile(template_db, path)
         app = create_app(_config(f"sqlite:///{path}", tmp_path))
+    _fresh_g_per_request(app)
     with app.app_context():
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+def _fresh_g_per_request(app):
+    """The test keeps an app context open, and Flask reuses it for the test client's requests, so
+    `g` would carry one request's logged-in user into the next (even another client's). Start
+    each request as production does: with no user and no cached settings on `g`."""
+    from flask import g
+
+    def reset():
+        for key in ("_login_user", "ward"):
+            g.pop(key, None)
+
+    app.before_request_funcs.setdefault(None, []).insert(0, reset)
 
 
 @pytest.fixture
