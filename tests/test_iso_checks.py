@@ -170,6 +170,7 @@ def test_add_dossier_htmx_fragment_and_errors(app):
     html = r.get_data(as_text=True)
     assert r.status_code == 200 and 'id="dossier-list"' in html and "M-1" in html
     assert "<html" not in html and "Nhập danh sách hồ sơ từ Excel" not in html  # just the fragment
+    assert 'value="M-1"' not in html  # the form comes back empty for the next dossier
     r = manager.post(f"/iso/boc-mau/{check_id}/ho-so", data={**good, "received": "hôm qua", "due": ""}, headers=HTMX)
     html = r.get_data(as_text=True)
     assert r.status_code == 422 and "Ngày không hợp lệ (dd/mm/yyyy)." in html and "Vui lòng nhập ngày." in html
@@ -213,7 +214,7 @@ def test_same_seed_redraw_gives_same_sample_until_checked(app):
     r = manager.post(f"/iso/boc-mau/{check_id}/rut-mau", data={"seed": "777"}, follow_redirects=True)
     assert "không rút lại mẫu được" in r.get_data(as_text=True)
     r = manager.post(f"/iso/boc-mau/{check_id}/rut-mau", data={"seed": "-4"}, follow_redirects=True)
-    assert "Hạt giống là số nguyên không âm." in r.get_data(as_text=True)
+    assert "Hạt giống là số nguyên không âm (tối đa 2147483647)." in r.get_data(as_text=True)
 
 
 def _drawn_check():
@@ -317,3 +318,31 @@ def test_dossier_list_download_is_importable(app):
     r = manager.post(f"/iso/boc-mau/{check_id}/nhap", data={"file": (io.BytesIO(r.data), "ds.xlsx")}, follow_redirects=True)
     assert "Đã nhập 20 hồ sơ" in r.get_data(as_text=True)
     assert len(db.session.get(SampleCheck, check_id).dossiers) == 20
+
+
+def test_odd_input_never_500(app, tmp_path):
+    manager = login_as(app, "vhxh.nhung")
+    check_id = new_check(manager)
+    # A draft check (no seed, no completion date) still prints a result sheet with blanks to fill.
+    r = manager.get(f"/iso/boc-mau/{check_id}/ket-qua.pdf")
+    assert r.status_code == 200 and r.data.startswith(b"%PDF")
+    path = tmp_path / "draft.pdf"
+    path.write_bytes(r.data)
+    text = " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split())
+    assert "Chưa rút mẫu." in text and "Chưa có hồ sơ được rút mẫu." in text and "chưa hoàn thành" in text
+    r = manager.post(f"/iso/boc-mau/{check_id}/rut-mau", data={"seed": str(2**40)}, follow_redirects=True)
+    assert r.status_code == 200 and "tối đa 2147483647" in r.get_data(as_text=True)
+    r = manager.post(f"/iso/boc-mau/{check_id}/rut-mau", data={"seed": "abc"}, follow_redirects=True)
+    assert r.status_code == 200
+    assert manager.get("/iso/boc-mau/99999").status_code == 404
+    assert manager.get("/iso/boc-mau/99999/ket-qua.pdf").status_code == 404
+    assert manager.post(f"/iso/boc-mau/{check_id}/ho-so/99999/xoa").status_code == 404
+    # Deleting a dossier through another check's URL is refused.
+    demo = db.session.scalar(select(SampleCheck).where(SampleCheck.id != check_id))
+    assert manager.post(f"/iso/boc-mau/{check_id}/ho-so/{demo.dossiers[0].id}/xoa").status_code == 403
+    # Deleting from a drawn/completed check's list is a clear 409.
+    r = manager.post(f"/iso/boc-mau/{demo.id}/ho-so/{demo.dossiers[0].id}/xoa", headers=HTMX)
+    assert r.status_code == 409 and "Đã rút mẫu" in r.get_data(as_text=True)
+    r = manager.post(f"/iso/boc-mau/{demo.id}/ho-so", data={"code": "Z", "received": "2026-03-02", "due": "2026-03-03",
+                                                           "procedure": "QT-TP-01"}, headers=HTMX)
+    assert r.status_code == 422 and "không thêm hồ sơ" in r.get_data(as_text=True)

@@ -30,7 +30,6 @@ def upgrade():
     sa.Column('name', sa.String(length=300), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=True),
-    sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('search_text', sa.String(length=400), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_procedure_unit_id_unit'), ondelete='SET NULL'),

@@ -79,7 +79,7 @@ class DossierForm(FlaskForm):
 
 
 class DrawForm(FlaskForm):
-    seed = IntegerField("Hạt giống", validators=[Optional(), NumberRange(0, 2**31, "Hạt giống là số nguyên không âm.")])
+    seed = IntegerField("Hạt giống", validators=[Optional(), NumberRange(0, 2**31 - 1, "Hạt giống là số nguyên không âm (tối đa 2147483647).")])
 
 
 class StepForm(FlaskForm):

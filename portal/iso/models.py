@@ -39,7 +39,6 @@ class Procedure(db.Model):
     name: Mapped[str] = mapped_column(String(300))
     kind: Mapped[str] = mapped_column(String(20), default="tthc")
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="SET NULL"), index=True)
-    active: Mapped[bool] = mapped_column(default=True)
     search_text: Mapped[str] = mapped_column(String(400), default="", info={"audit": False})
     version: Mapped[int] = mapped_column(default=1)
 

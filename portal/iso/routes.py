@@ -26,11 +26,15 @@ from .forms import (CheckForm, DossierForm, DrawForm, FileForm, HolidayForm, New
 from .models import KINDS, RESULTS, Dossier, Holiday, Procedure, ProcedureStep, SampleCheck
 from .services import READ_CHECKS, InputError
 
+# Three child blueprints, so that the side navigation highlights only the part in use.
 bp = Blueprint("iso", __name__, url_prefix="/iso")
+qt = Blueprint("qt", __name__, url_prefix="/quy-trinh")  # the procedure registry
+nn = Blueprint("nn", __name__, url_prefix="/ngay-nghi")  # holidays
+bm = Blueprint("bm", __name__, url_prefix="/boc-mau")  # sample checks
 
-nav("Quy trình ISO", "iso.procedures", order=60)
-nav("Bóc mẫu hồ sơ", "iso.checks_list", roles=READ_CHECKS, order=61)
-nav("Ngày nghỉ lễ, Tết", "iso.holidays", roles=R.MANAGERS, order=60, section="admin")
+nav("Quy trình ISO", "iso.qt.procedures", order=60)
+nav("Bóc mẫu hồ sơ", "iso.bm.checks_list", roles=READ_CHECKS, order=61)
+nav("Ngày nghỉ lễ, Tết", "iso.nn.holidays", roles=R.MANAGERS, order=60, section="admin")
 
 
 def _flash_errors(errors, limit=50):
@@ -47,7 +51,7 @@ def _unit_choices(blank="— Chưa xác định —"):
 
 # -- registry ------------------------------------------------------------------------------
 
-@bp.get("/quy-trinh/")
+@qt.get("/")
 def procedures():
     q = nfc(request.args.get("q", "")).strip()[:100]
     unit_id = request.args.get("don_vi", type=int)
@@ -57,7 +61,7 @@ def procedures():
                   kinds=KINDS, units=_unit_choices("Tất cả đơn vị"))
 
 
-@bp.get("/quy-trinh/<int:proc_id>")
+@qt.get("/<int:proc_id>")
 def procedure(proc_id: int):
     proc = db.get_or_404(Procedure, proc_id)
     shown = proc.current
@@ -71,7 +75,7 @@ def _procedure_form_choices(form):
     form.unit_id.choices = _unit_choices()
 
 
-@bp.route("/quy-trinh/moi", methods=["GET", "POST"])
+@qt.route("/moi", methods=["GET", "POST"])
 @require(*R.MANAGERS)
 def procedure_new():
     form = NewProcedureForm()
@@ -96,7 +100,7 @@ def procedure_new():
             else:
                 db.session.commit()
                 flash(f"Đã thêm quy trình {proc.code}.", "success")
-                return redirect(url_for("iso.procedure", proc_id=proc.id), 303)
+                return redirect(url_for("iso.qt.procedure", proc_id=proc.id), 303)
     status = 422 if request.method == "POST" else 200
     return render("iso/procedure_form.html", form=form, proc=None, hints=_hints()), status
 
@@ -107,7 +111,7 @@ def _hints():
     return {"steps": STEPS_HINT, "forms": FORMS_HINT}
 
 
-@bp.route("/quy-trinh/<int:proc_id>/sua", methods=["GET", "POST"])
+@qt.route("/<int:proc_id>/sua", methods=["GET", "POST"])
 @require(*R.MANAGERS)
 def procedure_edit(proc_id: int):
     proc = db.get_or_404(Procedure, proc_id)
@@ -125,12 +129,12 @@ def procedure_edit(proc_id: int):
         else:
             db.session.commit()
             flash(f"Đã lưu quy trình {proc.code}.", "success")
-            return redirect(url_for("iso.procedure", proc_id=proc.id), 303)
+            return redirect(url_for("iso.qt.procedure", proc_id=proc.id), 303)
     status = 422 if request.method == "POST" else 200
     return render("iso/procedure_form.html", form=form, proc=proc, hints=_hints()), status
 
 
-@bp.route("/quy-trinh/<int:proc_id>/phien-ban-moi", methods=["GET", "POST"])
+@qt.route("/<int:proc_id>/phien-ban-moi", methods=["GET", "POST"])
 @require(*R.MANAGERS)
 def version_new(proc_id: int):
     proc = db.get_or_404(Procedure, proc_id)
@@ -158,18 +162,18 @@ def version_new(proc_id: int):
                 db.session.commit()
                 flash(f"Đã ban hành phiên bản {version.number} của quy trình {proc.code}; "
                       "các phiên bản cũ vẫn được lưu.", "success")
-                return redirect(url_for("iso.procedure", proc_id=proc.id), 303)
+                return redirect(url_for("iso.qt.procedure", proc_id=proc.id), 303)
     status = 422 if request.method == "POST" else 200
     return render("iso/version_form.html", form=form, proc=proc, hints=_hints()), status
 
 
-@bp.get("/quy-trinh/danh-muc.xlsx")
+@qt.get("/danh-muc.xlsx")
 def registry_export():
     data = registry_xlsx.export_registry(services.search_procedures())
     return xlsx_response(data, f"Danh mục quy trình {today():%Y-%m-%d}.xlsx")
 
 
-@bp.route("/quy-trinh/nhap", methods=["GET", "POST"])
+@qt.route("/nhap", methods=["GET", "POST"])
 @require(*R.MANAGERS)
 def registry_import():
     form = FileForm()
@@ -180,7 +184,7 @@ def registry_import():
             db.session.commit()
             flash(f"Đã nhập danh mục: {stats['procedures']} quy trình mới, {stats['versions']} phiên bản mới, "
                   f"{stats['skipped']} phiên bản đã có (bỏ qua).", "success")
-            return redirect(url_for("iso.procedures"), 303)
+            return redirect(url_for("iso.qt.procedures"), 303)
         db.session.rollback()
     elif request.method == "POST":
         errors = [e for field in form.errors.values() for e in field]
@@ -198,7 +202,7 @@ def _holiday_page(year: int, form=None, status=200):
                   status=status)
 
 
-@bp.get("/ngay-nghi")
+@nn.get("")
 @require(*R.MANAGERS)
 def holidays():
     year = request.args.get("nam", type=int) or today().year
@@ -207,7 +211,7 @@ def holidays():
     return _holiday_page(year)
 
 
-@bp.post("/ngay-nghi")
+@nn.post("")
 @require(*R.MANAGERS)
 def holiday_add():
     form = HolidayForm()
@@ -222,12 +226,12 @@ def holiday_add():
             if is_htmx():
                 return _holiday_page(holiday.date.year)
             flash(f"Đã thêm ngày nghỉ {holiday.date:%d/%m/%Y}.", "success")
-            return redirect(url_for("iso.holidays", nam=holiday.date.year), 303)
+            return redirect(url_for("iso.nn.holidays", nam=holiday.date.year), 303)
     year = form.date.data.year if form.date.data else (request.args.get("nam", type=int) or today().year)
     return _holiday_page(year, form, 422)
 
 
-@bp.post("/ngay-nghi/<int:holiday_id>/xoa")
+@nn.post("/<int:holiday_id>/xoa")
 @require(*R.MANAGERS)
 def holiday_delete(holiday_id: int):
     holiday = db.get_or_404(Holiday, holiday_id)
@@ -239,12 +243,12 @@ def holiday_delete(holiday_id: int):
     if is_htmx():
         return _holiday_page(year)
     flash("Đã xóa ngày nghỉ.", "success")
-    return redirect(url_for("iso.holidays", nam=year), 303)
+    return redirect(url_for("iso.nn.holidays", nam=year), 303)
 
 
 # -- sample checks -------------------------------------------------------------------------
 
-@bp.get("/boc-mau/")
+@bm.get("/")
 @require(*READ_CHECKS)
 def checks_list():
     rows = db.session.scalars(select(SampleCheck).order_by(SampleCheck.year.desc(), SampleCheck.period_end.desc(),
@@ -252,7 +256,7 @@ def checks_list():
     return render("iso/checks.html", rows=rows)
 
 
-@bp.route("/boc-mau/moi", methods=["GET", "POST"])
+@bm.route("/moi", methods=["GET", "POST"])
 @require(*R.MANAGERS)
 def check_new():
     form = CheckForm()
@@ -271,13 +275,14 @@ def check_new():
         else:
             db.session.commit()
             flash("Đã tạo đợt bóc mẫu. Hãy nhập danh sách hồ sơ đã giải quyết trong kỳ.", "success")
-            return redirect(url_for("iso.check", check_id=check.id), 303)
+            return redirect(url_for("iso.bm.check", check_id=check.id), 303)
     status = 422 if request.method == "POST" else 200
     return render("iso/check_form.html", form=form, has_procedures=bool(procs)), status
 
 
 def _dossier_form(check, formdata=None):
-    form = DossierForm(formdata=formdata) if formdata is not None else DossierForm()
+    # formdata=None: after a successful add the form comes back empty, not with the posted values.
+    form = DossierForm(formdata=formdata)
     form.procedure.choices = {p.code: f"{p.code} – {p.name}" for p in check.procedures}
     return form
 
@@ -296,13 +301,13 @@ def _load_check(check_id: int) -> SampleCheck:
     return db.get_or_404(SampleCheck, check_id)
 
 
-@bp.get("/boc-mau/<int:check_id>")
+@bm.get("/<int:check_id>")
 @require(*READ_CHECKS)
 def check(check_id: int):
     return _check_page(_load_check(check_id))
 
 
-@bp.post("/boc-mau/<int:check_id>/ho-so")
+@bm.post("/<int:check_id>/ho-so")
 @require(*R.MANAGERS)
 def dossier_add(check_id: int):
     check = _load_check(check_id)
@@ -320,11 +325,11 @@ def dossier_add(check_id: int):
             if is_htmx():
                 return _check_page(check, block="dossier_list")
             flash(f"Đã thêm hồ sơ {dossier.code}.", "success")
-            return redirect(url_for("iso.check", check_id=check.id), 303)
+            return redirect(url_for("iso.bm.check", check_id=check.id), 303)
     return _check_page(check, form, 422, block="dossier_list")
 
 
-@bp.post("/boc-mau/<int:check_id>/ho-so/<int:dossier_id>/xoa")
+@bm.post("/<int:check_id>/ho-so/<int:dossier_id>/xoa")
 @require(*R.MANAGERS)
 def dossier_delete(check_id: int, dossier_id: int):
     check = _load_check(check_id)
@@ -339,10 +344,10 @@ def dossier_delete(check_id: int, dossier_id: int):
     if is_htmx():
         return _check_page(check, block="dossier_list")
     flash(f"Đã xóa hồ sơ {dossier.code} khỏi danh sách.", "success")
-    return redirect(url_for("iso.check", check_id=check.id), 303)
+    return redirect(url_for("iso.bm.check", check_id=check.id), 303)
 
 
-@bp.post("/boc-mau/<int:check_id>/nhap")
+@bm.post("/<int:check_id>/nhap")
 @require(*R.MANAGERS)
 def dossier_import(check_id: int):
     check = _load_check(check_id)
@@ -357,28 +362,28 @@ def dossier_import(check_id: int):
         if not errors:
             db.session.commit()
             flash(f"Đã nhập {count} hồ sơ vào danh sách.", "success")
-            return redirect(url_for("iso.check", check_id=check.id), 303)
+            return redirect(url_for("iso.bm.check", check_id=check.id), 303)
         db.session.rollback()
     _flash_errors(errors)
     flash("Chưa nhập hồ sơ nào: hãy sửa các lỗi trên trong tệp rồi nhập lại.", "error")
-    return redirect(url_for("iso.check", check_id=check.id), 303)
+    return redirect(url_for("iso.bm.check", check_id=check.id), 303)
 
 
-@bp.get("/boc-mau/<int:check_id>/danh-sach.xlsx")
+@bm.get("/<int:check_id>/danh-sach.xlsx")
 @require(*READ_CHECKS)
 def dossier_export(check_id: int):
     check = _load_check(check_id)
     return xlsx_response(checks.dossier_template(check), f"Danh sách hồ sơ bóc mẫu {check.id}.xlsx")
 
 
-@bp.post("/boc-mau/<int:check_id>/rut-mau")
+@bm.post("/<int:check_id>/rut-mau")
 @require(*R.MANAGERS)
 def draw(check_id: int):
     check = _load_check(check_id)
     form = DrawForm()
     if not form.validate_on_submit():
         _flash_errors([e for field in form.errors.values() for e in field])
-        return redirect(url_for("iso.check", check_id=check.id), 303)
+        return redirect(url_for("iso.bm.check", check_id=check.id), 303)
     try:
         sample = checks.draw(check, form.seed.data)
     except InputError as exc:
@@ -387,7 +392,7 @@ def draw(check_id: int):
     else:
         db.session.commit()
         flash(f"Đã rút {len(sample)} hồ sơ với hạt giống {check.seed}.", "success")
-    return redirect(url_for("iso.check", check_id=check.id), 303)
+    return redirect(url_for("iso.bm.check", check_id=check.id), 303)
 
 
 def _load_dossier(check_id: int, dossier_id: int):
@@ -404,7 +409,7 @@ def _row_context(check, dossier, step, form=None):
             "results": RESULTS}
 
 
-@bp.get("/boc-mau/<int:check_id>/ho-so/<int:dossier_id>")
+@bm.get("/<int:check_id>/ho-so/<int:dossier_id>")
 @require(*READ_CHECKS)
 def dossier(check_id: int, dossier_id: int):
     check, dossier = _load_dossier(check_id, dossier_id)
@@ -413,7 +418,7 @@ def dossier(check_id: int, dossier_id: int):
     return render("iso/dossier.html", check=check, dossier=dossier, result=result, rows=rows)
 
 
-@bp.post("/boc-mau/<int:check_id>/ho-so/<int:dossier_id>/buoc/<int:step_id>")
+@bm.post("/<int:check_id>/ho-so/<int:dossier_id>/buoc/<int:step_id>")
 @require(*services.RECORD_CHECKS)
 def step_record(check_id: int, dossier_id: int, step_id: int):
     check, dossier = _load_dossier(check_id, dossier_id)
@@ -438,10 +443,10 @@ def step_record(check_id: int, dossier_id: int, step_id: int):
         flash(f"Đã ghi kết quả bước {step.position}.", "success")
     else:
         _flash_errors([e for field in form.errors.values() for e in field])
-    return redirect(url_for("iso.dossier", check_id=check.id, dossier_id=dossier.id), 303)
+    return redirect(url_for("iso.bm.dossier", check_id=check.id, dossier_id=dossier.id), 303)
 
 
-@bp.post("/boc-mau/<int:check_id>/hoan-thanh")
+@bm.post("/<int:check_id>/hoan-thanh")
 @require(*services.RECORD_CHECKS)
 def complete(check_id: int):
     check = _load_check(check_id)
@@ -455,10 +460,10 @@ def complete(check_id: int):
     else:
         db.session.commit()
         flash(f"Đã hoàn thành đợt bóc mẫu; ghi nhận {len(created)} tồn tại, hạn chế.", "success")
-    return redirect(url_for("iso.check", check_id=check.id), 303)
+    return redirect(url_for("iso.bm.check", check_id=check.id), 303)
 
 
-@bp.get("/boc-mau/<int:check_id>/ket-qua.pdf")
+@bm.get("/<int:check_id>/ket-qua.pdf")
 @require(*READ_CHECKS)
 def result_pdf(check_id: int):
     check = _load_check(check_id)
@@ -496,3 +501,7 @@ def _pdf_context(check, res, findings):
             "findings": [f.description for f in findings], "overall": pct(res.overall.rate),
             "completed_by": check.completed_by.full_name if check.completed_by else "",
             "created_by": check.created_by.full_name if check.created_by else ""}
+
+
+for _child in (qt, nn, bm):
+    bp.register_blueprint(_child)
