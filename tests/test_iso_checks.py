@@ -346,3 +346,18 @@ def test_odd_input_never_500(app, tmp_path):
     r = manager.post(f"/iso/boc-mau/{demo.id}/ho-so", data={"code": "Z", "received": "2026-03-02", "due": "2026-03-03",
                                                            "procedure": "QT-TP-01"}, headers=HTMX)
     assert r.status_code == 422 and "không thêm hồ sơ" in r.get_data(as_text=True)
+
+
+def test_stale_check_is_a_conflict_not_a_500(app, monkeypatch):
+    """Two people finishing the same check at once: the second commit finds the row moved on."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    inspector = login_as(app, "vp.viet")
+    check = _drawn_check()
+
+    def stale():
+        raise StaleDataError("sample_check row changed")
+
+    monkeypatch.setattr(db.session, "commit", stale)
+    r = inspector.post(f"/iso/boc-mau/{check.id}/hoan-thanh")
+    assert r.status_code == 409 and "vừa được người khác cập nhật" in r.get_data(as_text=True)

@@ -4,6 +4,8 @@ import datetime as dt
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from portal.accounts import roles as R
 from portal.accounts.models import Unit
@@ -15,7 +17,7 @@ from portal.settings.models import get_settings
 from portal.text import nfc
 from portal.timeutil import today
 from portal.web.access import deny_unless, require
-from portal.web.concurrency import check_version
+from portal.web.concurrency import EditConflict, check_version
 from portal.web.forms import EmptyForm
 from portal.web.htmx import is_htmx, render
 from portal.web.nav import nav
@@ -35,6 +37,16 @@ bm = Blueprint("bm", __name__, url_prefix="/boc-mau")  # sample checks
 nav("Quy trình ISO", "iso.qt.procedures", order=60)
 nav("Bóc mẫu hồ sơ", "iso.bm.checks_list", roles=READ_CHECKS, order=61)
 nav("Ngày nghỉ lễ, Tết", "iso.nn.holidays", roles=R.MANAGERS, order=60, section="admin")
+
+
+def _commit():
+    """Commit; a concurrent save (stale version, a unique row inserted meanwhile) is an edit
+    conflict: nothing saved, 409 with the app-wide message."""
+    try:
+        db.session.commit()
+    except (StaleDataError, IntegrityError):
+        db.session.rollback()
+        raise EditConflict() from None
 
 
 def _flash_errors(errors, limit=50):
@@ -98,7 +110,7 @@ def procedure_new():
                 db.session.rollback()
                 form.form_errors.extend(exc.errors)
             else:
-                db.session.commit()
+                _commit()
                 flash(f"Đã thêm quy trình {proc.code}.", "success")
                 return redirect(url_for("iso.qt.procedure", proc_id=proc.id), 303)
     status = 422 if request.method == "POST" else 200
@@ -127,7 +139,7 @@ def procedure_edit(proc_id: int):
             db.session.rollback()
             form.form_errors.extend(exc.errors)
         else:
-            db.session.commit()
+            _commit()
             flash(f"Đã lưu quy trình {proc.code}.", "success")
             return redirect(url_for("iso.qt.procedure", proc_id=proc.id), 303)
     status = 422 if request.method == "POST" else 200
@@ -159,7 +171,7 @@ def version_new(proc_id: int):
                 db.session.rollback()
                 form.form_errors.extend(exc.errors)
             else:
-                db.session.commit()
+                _commit()
                 flash(f"Đã ban hành phiên bản {version.number} của quy trình {proc.code}; "
                       "các phiên bản cũ vẫn được lưu.", "success")
                 return redirect(url_for("iso.qt.procedure", proc_id=proc.id), 303)
@@ -181,7 +193,7 @@ def registry_import():
     if form.validate_on_submit():
         stats, errors = registry_xlsx.import_registry(form.file.data)
         if not errors:
-            db.session.commit()
+            _commit()
             flash(f"Đã nhập danh mục: {stats['procedures']} quy trình mới, {stats['versions']} phiên bản mới, "
                   f"{stats['skipped']} phiên bản đã có (bỏ qua).", "success")
             return redirect(url_for("iso.qt.procedures"), 303)
@@ -222,7 +234,7 @@ def holiday_add():
             db.session.rollback()
             form.date.errors = list(form.date.errors) + exc.errors
         else:
-            db.session.commit()
+            _commit()
             if is_htmx():
                 return _holiday_page(holiday.date.year)
             flash(f"Đã thêm ngày nghỉ {holiday.date:%d/%m/%Y}.", "success")
@@ -239,7 +251,7 @@ def holiday_delete(holiday_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     db.session.delete(holiday)
-    db.session.commit()
+    _commit()
     if is_htmx():
         return _holiday_page(year)
     flash("Đã xóa ngày nghỉ.", "success")
@@ -273,7 +285,7 @@ def check_new():
             db.session.rollback()
             form.form_errors.extend(exc.errors)
         else:
-            db.session.commit()
+            _commit()
             flash("Đã tạo đợt bóc mẫu. Hãy nhập danh sách hồ sơ đã giải quyết trong kỳ.", "success")
             return redirect(url_for("iso.bm.check", check_id=check.id), 303)
     status = 422 if request.method == "POST" else 200
@@ -321,7 +333,7 @@ def dossier_add(check_id: int):
             db.session.rollback()
             form.form_errors.extend(exc.errors)
         else:
-            db.session.commit()
+            _commit()
             if is_htmx():
                 return _check_page(check, block="dossier_list")
             flash(f"Đã thêm hồ sơ {dossier.code}.", "success")
@@ -340,7 +352,7 @@ def dossier_delete(check_id: int, dossier_id: int):
     except InputError as exc:
         db.session.rollback()
         abort(409, exc.errors[0])
-    db.session.commit()
+    _commit()
     if is_htmx():
         return _check_page(check, block="dossier_list")
     flash(f"Đã xóa hồ sơ {dossier.code} khỏi danh sách.", "success")
@@ -360,7 +372,7 @@ def dossier_import(check_id: int):
         except InputError as exc:
             count, errors = 0, exc.errors
         if not errors:
-            db.session.commit()
+            _commit()
             flash(f"Đã nhập {count} hồ sơ vào danh sách.", "success")
             return redirect(url_for("iso.bm.check", check_id=check.id), 303)
         db.session.rollback()
@@ -390,7 +402,7 @@ def draw(check_id: int):
         db.session.rollback()
         _flash_errors(exc.errors)
     else:
-        db.session.commit()
+        _commit()
         flash(f"Đã rút {len(sample)} hồ sơ với hạt giống {check.seed}.", "success")
     return redirect(url_for("iso.bm.check", check_id=check.id), 303)
 
@@ -433,7 +445,7 @@ def step_record(check_id: int, dossier_id: int, step_id: int):
             form.note.errors = list(form.note.errors) + exc.errors
             status = 422
         else:
-            db.session.commit()
+            _commit()
             form = None
     else:
         status = 422
@@ -458,7 +470,7 @@ def complete(check_id: int):
         db.session.rollback()
         _flash_errors(exc.errors)
     else:
-        db.session.commit()
+        _commit()
         flash(f"Đã hoàn thành đợt bóc mẫu; ghi nhận {len(created)} tồn tại, hạn chế.", "success")
     return redirect(url_for("iso.bm.check", check_id=check.id), 303)
 
@@ -477,7 +489,7 @@ def result_pdf(check_id: int):
            "signer_name": settings.signer_name}
     # Everything the template reads is loaded now; then the transaction is closed before rendering.
     context = _pdf_context(check, res, checks.findings_for(check))
-    db.session.commit()
+    db.session.commit()  # read only: just ends the transaction
     data = render_pdf("iso/result_pdf.html", doc=doc, **context)
     return Response(data, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="ket-qua-boc-mau-{check.id}.pdf"'})
