@@ -361,3 +361,14 @@ def test_stale_check_is_a_conflict_not_a_500(app, monkeypatch):
     monkeypatch.setattr(db.session, "commit", stale)
     r = inspector.post(f"/iso/boc-mau/{check.id}/hoan-thanh")
     assert r.status_code == 409 and "vừa được người khác cập nhật" in r.get_data(as_text=True)
+
+
+def test_home_panel_and_list_rate(app):
+    leader = login_as(app, "chutich")
+    assert "Bóc mẫu hồ sơ đang thực hiện" not in leader.get("/").get_data(as_text=True)  # all completed
+    assert "91,3%" in leader.get("/iso/boc-mau/").get_data(as_text=True)
+    manager = login_as(app, "vhxh.nhung")
+    new_check(manager)
+    home = leader.get("/").get_data(as_text=True)
+    assert "Bóc mẫu hồ sơ đang thực hiện" in home and "chưa rút mẫu" in home
+    assert "Bóc mẫu hồ sơ đang thực hiện" not in login_as(app, "tt.tam").get("/").get_data(as_text=True)

@@ -20,7 +20,7 @@ from portal.web.access import deny_unless, require
 from portal.web.concurrency import EditConflict, check_version
 from portal.web.forms import EmptyForm
 from portal.web.htmx import is_htmx, render
-from portal.web.nav import nav
+from portal.web.nav import home_panel, nav
 
 from . import checks, registry_xlsx, services
 from .forms import (CheckForm, DossierForm, DrawForm, FileForm, HolidayForm, NewProcedureForm,
@@ -37,6 +37,16 @@ bm = Blueprint("bm", __name__, url_prefix="/boc-mau")  # sample checks
 nav("Quy trình ISO", "iso.qt.procedures", order=60)
 nav("Bóc mẫu hồ sơ", "iso.bm.checks_list", roles=READ_CHECKS, order=61)
 nav("Ngày nghỉ lễ, Tết", "iso.nn.holidays", roles=R.MANAGERS, order=60, section="admin")
+
+
+def _home_context(_user):
+    """Sample checks still open: what the team has left to check."""
+    open_checks = db.session.scalars(select(SampleCheck).where(SampleCheck.status != "completed")
+                                     .order_by(SampleCheck.period_end)).all()
+    return {"open_checks": [(c, checks.results(c)) for c in open_checks]}
+
+
+home_panel("iso/_home_panel.html", roles=READ_CHECKS, order=60, context=_home_context)
 
 
 def _commit():
@@ -201,8 +211,7 @@ def registry_import():
     elif request.method == "POST":
         errors = [e for field in form.errors.values() for e in field]
     status = 422 if errors else 200
-    return render("iso/registry_import.html", form=form, errors=errors, headers=registry_xlsx.HEADERS,
-                  layout_doc=registry_xlsx.__doc__), status
+    return render("iso/registry_import.html", form=form, errors=errors, headers=registry_xlsx.HEADERS), status
 
 
 # -- holidays ------------------------------------------------------------------------------
@@ -265,7 +274,8 @@ def holiday_delete(holiday_id: int):
 def checks_list():
     rows = db.session.scalars(select(SampleCheck).order_by(SampleCheck.year.desc(), SampleCheck.period_end.desc(),
                                                            SampleCheck.id.desc())).all()
-    return render("iso/checks.html", rows=rows)
+    rates = {c.id: checks.results(c).overall.rate for c in rows if c.status != "draft"}
+    return render("iso/checks.html", rows=rows, rates=rates)
 
 
 @bm.route("/moi", methods=["GET", "POST"])
