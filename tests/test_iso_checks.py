@@ -241,7 +241,9 @@ def test_step_record_swaps_only_the_row(app):
     r = inspector.post(url, data={"result": "khong_dung", "note": "  "}, headers=HTMX)
     assert r.status_code == 422 and "vui lòng ghi rõ sai ở đâu" in r.get_data(as_text=True)
     r = inspector.post(url, data={"result": "tot", "note": ""}, headers=HTMX)
-    assert r.status_code == 422 and "<tr" in r.get_data(as_text=True)
+    assert r.status_code == 422 and "<tr" in r.get_data(as_text=True) and "Lựa chọn không hợp lệ." in r.get_data(as_text=True)
+    r = inspector.post(url, data={"note": "x"}, headers=HTMX)
+    assert r.status_code == 422 and "Chọn kết quả." in r.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(StepCheck, sc.id).note == "Thiếu phiếu kiểm soát"
     # A step of another procedure is refused; an unknown step is a 404.
@@ -286,7 +288,11 @@ def test_new_check_bad_input(app):
                                               "sample_size": "3"})
     assert r.status_code == 422 and "Ngày kết thúc kỳ kiểm tra phải sau ngày bắt đầu." in r.get_data(as_text=True)
     r = manager.post("/iso/boc-mau/moi", data={"title": "X", "procedures": ["abc"], "sample_size": "x"})
-    assert r.status_code == 422
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422 and "Lựa chọn không hợp lệ." in html and "Vui lòng nhập một số nguyên." in html
+    r = manager.post("/iso/boc-mau/moi", data={"title": "X", "procedures": ["99999"], "sample_size": "3",
+                                              "period_start": "2026-01-01", "period_end": "2026-02-01"})
+    assert r.status_code == 422 and "Lựa chọn không hợp lệ." in r.get_data(as_text=True)
 
 
 def test_demo_check_and_result_pdf(app, tmp_path):
@@ -333,7 +339,7 @@ def test_odd_input_never_500(app, tmp_path):
     r = manager.post(f"/iso/boc-mau/{check_id}/rut-mau", data={"seed": str(2**40)}, follow_redirects=True)
     assert r.status_code == 200 and "tối đa 2147483647" in r.get_data(as_text=True)
     r = manager.post(f"/iso/boc-mau/{check_id}/rut-mau", data={"seed": "abc"}, follow_redirects=True)
-    assert r.status_code == 200
+    assert r.status_code == 200 and "Vui lòng nhập một số nguyên." in r.get_data(as_text=True)
     assert manager.get("/iso/boc-mau/99999").status_code == 404
     assert manager.get("/iso/boc-mau/99999/ket-qua.pdf").status_code == 404
     assert manager.post(f"/iso/boc-mau/{check_id}/ho-so/99999/xoa").status_code == 404

@@ -79,7 +79,7 @@ def test_create_procedure_and_new_version_keeps_the_old(app):
 @pytest.mark.parametrize("data, messages", [
     ({"code": "QT TP 01!", "name": "", "kind": "khac", "steps": "", "number": "", "effective_date": "32/13/2026"},
      ["Vui lòng nhập tên quy trình.", "Quy trình cần ít nhất một bước.", "Vui lòng nhập số phiên bản.",
-      "Ngày không hợp lệ (dd/mm/yyyy)."]),
+      "Ngày không hợp lệ (dd/mm/yyyy).", "Lựa chọn không hợp lệ."]),
     ({"code": "QT-X", "name": "X", "kind": "tthc", "unit_id": "0", "number": "01", "effective_date": "2026-01-01",
       "steps": "Một bước không có thời hạn\nBước hai | ai đó | ba ngày"},
      ["Dòng 1: cần đúng 3 phần", "Dòng 2: thời hạn “ba ngày” phải là số ngày làm việc"]),

@@ -15,7 +15,8 @@ without regard to case or accents), then ONE ROW PER STEP:
 
 Import: a new code creates the procedure; a new version number adds a version (old versions are
 kept); a version that already exists is skipped if identical and refused if different (a
-published version is never rewritten). Any bad row: every problem is reported, nothing is saved.
+published version is never rewritten). For a code already in the registry the procedure's name,
+kind and unit are left as they are (they are edited on the procedure's page). Any bad row: every problem is reported, nothing is saved.
 """
 import datetime as dt
 from collections import OrderedDict
