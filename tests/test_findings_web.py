@@ -239,3 +239,26 @@ def test_home_panels(app):
     assert "biện pháp quá hạn" in secretariat and "trang_thai=overdue" in secretariat
     assert "Khắc phục tồn tại" not in login_as(app, "yt.huong").get("/").text
     assert ids
+
+
+def test_year_filter_and_figure(app):
+    S.record_finding(source="iso", description="Hồ sơ năm trước thiếu phiếu", found_on="2025-04-01")
+    db.session.commit()
+    r = login_as(app, "chutich").get("/ton-tai/?nam=2025&trang_thai=all", headers=HTMX)
+    assert "1 tồn tại, hạn chế" in r.text and "Hồ sơ năm trước" in r.text
+    assert "0,0%" in r.text and "chỉ tiêu 100%" in r.text
+    page = login_as(app, "chutich").get("/ton-tai/").text
+    assert '<option value="2025"' in page
+
+
+def test_changes_are_kept_and_shown(app):
+    ids = demo_ids()
+    login_as(app, "tt.tam").post(f"/ton-tai/bien-phap/{ids['r_tam']}/bao-cao", data={"status": "doing", "text": "Bắt đầu rà soát"})
+    f = db.session.get(Finding, ids["f"])
+    login_as(app, "vhxh.ha").post(f"/ton-tai/{f.id}/sua", data={
+        "description": f.description, "source_ref": f.source_ref, "found_on": f.found_on.isoformat(),
+        "cause": "khach_quan", "version": f.version, "unit_id": f.unit_id, "person_id": f.person_id})
+    page = login_as(app, "chutich").get(f"/ton-tai/{f.id}").text
+    assert "<code>status</code>: todo → doing" in page
+    assert "<code>cause</code>: chu_quan → khach_quan" in page
+    assert "Võ Thị Hà" in page  # who made the change

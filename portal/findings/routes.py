@@ -94,7 +94,7 @@ def index():
     units = db.session.scalars(select(Unit).where(Unit.active).order_by(Unit.position)).all()
     return render("findings/index.html", "results", page=page, f=filters, figure=figure,
                   states=STATES, sources=SOURCES, areas=catalogue.areas if catalogue else [],
-                  people=people, units=units, on=today(), read_all=S.can_read_all(current_user),
+                  people=people, units=units, on=today(), years=S.finding_years(), read_all=S.can_read_all(current_user),
                   statuses=REMEDY_STATUSES)
 
 

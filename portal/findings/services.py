@@ -419,6 +419,10 @@ def findings_query(user, *, state: str = "open", source: str = "", area_id=None,
     return stmt.order_by(Finding.found_on.desc(), Finding.id.desc())
 
 
+def finding_years() -> list[int]:
+    return list(db.session.scalars(select(Finding.year).distinct().order_by(Finding.year.desc())))
+
+
 def overdue_remedies(on: date | None = None, owner_id: int | None = None) -> list[Remedy]:
     on = on or today()
     stmt = (select(Remedy).where(Remedy.deadline < on, Remedy.status.in_(("todo", "doing")))
