@@ -262,3 +262,69 @@ def test_changes_are_kept_and_shown(app):
     assert "<code>status</code>: todo → doing" in page
     assert "<code>cause</code>: chu_quan → khach_quan" in page
     assert "Võ Thị Hà" in page  # who made the change
+
+
+def test_settled_remedy_cannot_be_edited(app):
+    ids = demo_ids()
+    assert login_as(app, "kt.duc").post(f"/ton-tai/bien-phap/{ids['r_tam']}/xac-nhan", data={"note": "ok"}).status_code == 303
+    from portal.findings.models import Remedy
+
+    r = db.session.get(Remedy, ids["r_tam"])
+    data = {"action": "Đổi", "owner_id": uid("kt.lan"), "deadline": "2027-01-01", "version": r.version}
+    resp = login_as(app, "vhxh.ha").post(f"/ton-tai/bien-phap/{r.id}/sua", data=data)
+    assert resp.status_code == 422 and "không sửa được nữa" in resp.text
+    again = login_as(app, "kt.duc").post(f"/ton-tai/bien-phap/{r.id}/xac-nhan", data={"note": ""})
+    assert again.status_code == 422 and "đã được xác nhận trước đó" in again.text
+
+
+def test_source_link_only_for_those_who_may_open_it(app):
+    ids = demo_ids()
+    link = f'/kiem-tra-dot-xuat/{ids["e"]}"'
+    assert link in login_as(app, "chutich").get(f"/ton-tai/{ids['fa']}").text
+    assert link in login_as(app, "tt.tam").get(f"/ton-tai/{ids['fa']}").text  # the person inspected
+
+
+def test_reminder_provider_registers_when_notifications_exist(app, monkeypatch):
+    import sys
+    import types
+
+    from portal.findings import reminders
+
+    got = []
+    fake = types.ModuleType("portal.notifications.registry")
+    fake.register_provider = got.append
+    monkeypatch.setitem(sys.modules, "portal.notifications", types.ModuleType("portal.notifications"))
+    monkeypatch.setitem(sys.modules, "portal.notifications.registry", fake)
+    reminders.register()
+    assert got == [reminders.overdue_reminders]
+    monkeypatch.setitem(sys.modules, "portal.notifications.registry", None)  # absent: no error
+    reminders.register()
+
+
+def test_forms_carry_csrf(app):
+    """With CSRF on, the forms on the record page post successfully (token present) and a
+    tokenless post is refused with a Vietnamese message."""
+    import re
+
+    ids = demo_ids()
+    app.config["WTF_CSRF_ENABLED"] = True
+    client = login_as_csrf(app, "vhxh.ha")
+    page = client.get(f"/ton-tai/{ids['f']}").text
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    ok = client.post(f"/ton-tai/{ids['f']}/bien-phap", data={**_remedy_data(ids), "csrf_token": token})
+    assert ok.status_code == 303
+    bad = client.post(f"/ton-tai/{ids['f']}/bien-phap", data=_remedy_data(ids))
+    assert bad.status_code == 400 and "Phiên làm việc đã hết hạn" in bad.text
+
+
+def login_as_csrf(app, username):
+    import re
+
+    from portal.demo import DEMO_PASSWORD
+
+    client = app.test_client()
+    page = client.get("/dang-nhap").text
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    r = client.post("/dang-nhap", data={"username": username, "password": DEMO_PASSWORD, "csrf_token": token})
+    assert r.status_code == 302
+    return client

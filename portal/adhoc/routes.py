@@ -47,6 +47,8 @@ def _apply_errors(form, exc):
         field = getattr(form, name, None)
         if field is not None:
             field.errors = [*field.errors, message]
+        else:
+            flash(message, "error")
 
 
 @bp.get("/")

@@ -47,8 +47,8 @@ def _apply_errors(form, exc: S.FindingError):
         field = getattr(form, name, None)
         if field is not None and hasattr(field, "errors"):
             field.errors = [*field.errors, message]
-        else:
-            form.form_errors.append(message)
+        else:  # not tied to a field on this form (e.g. already settled): shown in the alert area
+            flash(message, "error")
 
 
 def _load(finding_id: int) -> Finding:
@@ -112,6 +112,7 @@ def new():
     entry_id = request.args.get("dot_xuat", type=int)
     entry = _adhoc_entry(entry_id) if entry_id else None
     form = FindingForm()
+    failed = False
     if request.method == "GET" and entry is not None:
         form.found_on.data = entry.inspected_on.isoformat()
         form.unit_id.data = entry.unit_id
@@ -124,12 +125,13 @@ def new():
             finding = S.record_finding(source=source, source_id=entry.id if entry else None,
                                        created_by=current_user, **form.values())
         except S.FindingError as exc:
+            failed = True
             _apply_errors(form, exc)
         else:
             db.session.commit()
             flash("Đã ghi nhận tồn tại, hạn chế. Hãy thêm biện pháp khắc phục.", "success")
             return redirect(url_for("findings.detail", finding_id=finding.id), code=303)
-    status = 422 if form.errors or form.form_errors else 200
+    status = 422 if form.errors or failed else 200
     return render("findings/form.html", form=form, finding=None, entry=entry, status=status)
 
 
@@ -138,6 +140,7 @@ def new():
 def edit(finding_id: int):
     finding = db.session.get(Finding, finding_id) or abort(404)
     form = FindingForm(obj=finding if request.method == "GET" else None)
+    failed = False
     if request.method == "GET":
         form.found_on.data = finding.found_on.isoformat()
         form.version.data = finding.version
@@ -146,12 +149,13 @@ def edit(finding_id: int):
         try:
             S.update_finding(finding, **form.values())
         except S.FindingError as exc:
+            failed = True
             _apply_errors(form, exc)
         else:
             _commit_or_conflict()
             flash("Đã lưu thay đổi.", "success")
             return redirect(url_for("findings.detail", finding_id=finding.id), code=303)
-    status = 422 if form.errors or form.form_errors else 200
+    status = 422 if form.errors or failed else 200
     return render("findings/form.html", form=form, finding=finding, entry=None, status=status)
 
 
@@ -169,9 +173,14 @@ def _detail(finding: Finding, status=200, **forms):
 
 
 def _source_link(finding):
-    if finding.source == "adhoc" and finding.source_id:
-        return url_for("adhoc.detail", entry_id=finding.source_id)
-    return None
+    """A link to the ad-hoc entry that raised the finding, if this user may open it."""
+    if finding.source != "adhoc" or not finding.source_id:
+        return None
+    from portal.adhoc.models import AdhocEntry
+    from portal.adhoc.services import can_view
+
+    entry = db.session.get(AdhocEntry, finding.source_id)
+    return url_for("adhoc.detail", entry_id=entry.id) if entry and can_view(current_user, entry) else None
 
 
 @bp.get("/<int:finding_id>")

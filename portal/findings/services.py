@@ -226,6 +226,8 @@ def add_remedy(finding: Finding, *, action: str, owner_id: int, deadline: date |
 
 
 def update_remedy(remedy: Remedy, *, action: str, owner_id: int, deadline: date | str) -> Remedy:
+    if remedy.is_settled:
+        raise FindingError({"action": "Biện pháp này đã được Đoàn kiểm tra xác nhận; không sửa được nữa."})
     for key, value in _remedy_values(remedy.finding, action, owner_id, deadline).items():
         setattr(remedy, key, value)
     db.session.flush()
