@@ -24,6 +24,7 @@ def _remedy_data(ids):
 # (method, url template, data builder or None, who may) — every route of the findings area.
 ROUTES = [
     ("get", "/ton-tai/", None, set(USERS)),
+    ("get", "/ton-tai/xuat-excel", None, set(USERS)),  # each sees only their own rows (tested below)
     ("get", "/ton-tai/{f}", None, READ_ALL | {"tt.tam", "tt.mai"}),
     ("get", "/ton-tai/{fa}", None, READ_ALL | {"tt.tam"}),
     ("get", "/ton-tai/moi", None, MANAGERS),
@@ -328,3 +329,29 @@ def login_as_csrf(app, username):
     r = client.post("/dang-nhap", data={"username": username, "password": DEMO_PASSWORD, "csrf_token": token})
     assert r.status_code == 302
     return client
+
+
+def test_excel_export_follows_filters_and_visibility(app):
+    import io
+
+    from openpyxl import load_workbook
+
+    ids = demo_ids()
+
+    def rows(username, query=""):
+        r = login_as(app, username).get("/ton-tai/xuat-excel" + query)
+        assert r.status_code == 200 and r.mimetype.endswith("spreadsheetml.sheet")
+        ws = load_workbook(io.BytesIO(r.data)).active
+        values = list(ws.iter_rows(values_only=True))
+        start = next(i for i, row in enumerate(values) if row[0] == "STT")
+        return values[0], values[1], values[start + 1:]
+
+    title, figure, data = rows("chutich", "?trang_thai=all")
+    assert title[0].startswith("DANH SÁCH TỒN TẠI") and "chỉ tiêu 100%" in figure[0]
+    assert {row[1] for row in data} >= {ids["f"], ids["fa"]}
+    higher = next(row for row in data if row[1] == ids["f"])
+    assert "quá hạn" in higher[9] and "Lê Văn Tâm" in higher[9] and higher[3].startswith("Cấp trên chỉ ra")
+    _t, _f, only_adhoc = rows("chutich", "?nguon=adhoc")
+    assert [row[1] for row in only_adhoc] == [ids["fa"]]
+    _t, _f, nothing = rows("yt.huong", "?trang_thai=all")
+    assert nothing == []

@@ -98,6 +98,23 @@ def index():
                   statuses=REMEDY_STATUSES)
 
 
+@bp.get("/xuat-excel")
+def export():
+    from portal.exports.xlsx import Sheet, build_workbook, xlsx_response
+
+    filters = _filters()
+    findings = db.session.scalars(S.findings_query(current_user, **filters)).all()
+    figure = S.figure_for(db.session.scalars(S.findings_query(current_user, **{**filters, "state": "all"})))
+    on = today()
+    heading = [f"DANH SÁCH TỒN TẠI, HẠN CHẾ VÀ BIỆN PHÁP KHẮC PHỤC — {STATES[filters['state']].upper()}",
+               f"Tỷ lệ đã khắc phục hoặc kiến nghị xử lý: "
+               f"{'—' if figure.percent is None else str(figure.percent).replace('.', ',') + '%'} "
+               f"(chỉ tiêu {figure.target}%); xuất ngày {on:%d/%m/%Y}"]
+    data = build_workbook([Sheet("Tồn tại, hạn chế", S.EXPORT_HEADERS, S.export_rows(findings, on),
+                                 heading=heading, widths=[5, 8, 12, 22, 50, 28, 22, 12, 40, 50, 14])])
+    return xlsx_response(data, f"Ton-tai-han-che-{on:%Y%m%d}.xlsx")
+
+
 # -- findings -------------------------------------------------------------------------------
 
 def _adhoc_entry(entry_id):

@@ -447,3 +447,21 @@ def awaiting_confirmation() -> list[Remedy]:
 
 
 STATUS_LABELS = REMEDY_STATUSES
+
+EXPORT_HEADERS = ["STT", "Số", "Ngày phát hiện", "Nguồn", "Nội dung tồn tại, hạn chế", "Đơn vị",
+                  "Cán bộ, công chức", "Nguyên nhân", "Kiến nghị", "Biện pháp khắc phục (người thực hiện, hạn, tình trạng)",
+                  "Tình trạng"]
+
+
+def export_rows(findings, on: date) -> list[list]:
+    rows = []
+    for n, f in enumerate(findings, start=1):
+        remedies = "\n".join(
+            f"- {r.action} ({r.owner.full_name}, hạn {r.deadline:%d/%m/%Y}, {REMEDY_STATUSES[r.status].lower()}"
+            f"{', quá hạn' if r.is_overdue(on) else ''})" for r in f.remedies)
+        state = {"remedied": "Đã khắc phục", "escalated": "Đã kiến nghị cấp có thẩm quyền",
+                 "open": "Đang theo dõi"}[outcome(f)]
+        rows.append([n, f.id, f.found_on, SOURCES.get(f.source, f.source) + (f"\n{f.source_ref}" if f.source_ref else ""),
+                     f.description, f.unit.name if f.unit else "", f.person.full_name if f.person else "",
+                     CAUSES.get(f.cause, f.cause), f.recommendation, remedies, state])
+    return rows
