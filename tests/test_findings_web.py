@@ -355,3 +355,14 @@ def test_excel_export_follows_filters_and_visibility(app):
     assert [row[1] for row in only_adhoc] == [ids["fa"]]
     _t, _f, nothing = rows("yt.huong", "?trang_thai=all")
     assert nothing == []
+
+
+def test_leader_home_shows_the_figure_with_target(app):
+    from portal.timeutil import today
+
+    S.record_finding(source="iso", description="Thiếu phiếu kiểm soát", found_on=today())
+    db.session.commit()
+    fig = S.findings_figure(year=today().year)
+    text = login_as(app, "chutich").get("/").text
+    assert f"Năm {today().year}:" in text and "chỉ tiêu 100%" in text
+    assert f"({fig.settled}/{fig.total};" in text

@@ -36,6 +36,9 @@ def _home_context(user):
     if S.can_confirm(user):
         ctx["overdue_all"] = S.overdue_remedies()
         ctx["awaiting"] = S.awaiting_confirmation()
+    if S.can_read_all(user):
+        ctx["year"] = today().year
+        ctx["figure"] = S.findings_figure(year=ctx["year"])
     return ctx
 
 
@@ -130,6 +133,8 @@ def new():
     entry = _adhoc_entry(entry_id) if entry_id else None
     form = FindingForm()
     failed = False
+    if request.method == "GET":
+        form.found_on.data = today().isoformat()
     if request.method == "GET" and entry is not None:
         form.found_on.data = entry.inspected_on.isoformat()
         form.unit_id.data = entry.unit_id
