@@ -1,10 +1,9 @@
 """Rules of findings: validation, remedy workflow, closure, overdue, the figure, reminders."""
-from datetime import date, timedelta
+from datetime import date
 from io import BytesIO
 
 import pytest
 from freezegun import freeze_time
-from werkzeug.datastructures import FileStorage
 
 from portal.extensions import db
 from portal.findings import services as S

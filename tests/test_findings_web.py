@@ -366,3 +366,10 @@ def test_leader_home_shows_the_figure_with_target(app):
     text = login_as(app, "chutich").get("/").text
     assert f"Năm {today().year}:" in text and "chỉ tiêu 100%" in text
     assert f"({fig.settled}/{fig.total};" in text
+
+
+def test_owner_report_on_settled_remedy_says_why(app):
+    ids = demo_ids()
+    login_as(app, "kt.duc").post(f"/ton-tai/bien-phap/{ids['r_tam']}/kien-nghi", data={"note": "Kiến nghị Sở"})
+    r = login_as(app, "tt.tam").post(f"/ton-tai/bien-phap/{ids['r_tam']}/bao-cao", data={"status": "doing", "text": "x"})
+    assert r.status_code == 422 and "không cập nhật được nữa" in r.text

@@ -1,8 +1,6 @@
 """Rules of the ad-hoc inspection log: validation, search, export rows, the minutes' data."""
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import select
 
 from portal.accounts import roles as R
@@ -10,17 +8,12 @@ from portal.accounts.models import Unit, User
 from portal.catalogue.models import AdhocSubject, Catalogue
 from portal.extensions import db
 from portal.findings.models import Finding
-from portal.findings.services import MAX_REF, MAX_TEXT, FindingError, _date, _ref, _text
+from portal.findings.services import MAX_REF, MAX_TEXT, FindingError, date_field, ref_field, text_field
 from portal.text import fold
 
 from .models import SUBJECT_KINDS, AdhocEntry
 
 AdhocError = FindingError  # same shape: {field: Vietnamese message}
-
-FIELDS = ("inspected_on", "subject_kind", "subject", "trigger_ref", "trigger_by", "unit_id",
-          "person_id", "inspected_other", "lead_id", "member_ids", "content", "result",
-          "violations", "handling", "unit_representative")
-
 
 def can_manage(user) -> bool:
     return user.has_role(*R.MANAGERS)
@@ -37,38 +30,38 @@ def can_view(user, entry: AdhocEntry) -> bool:
 def _values(data: dict) -> dict:
     errors: dict[str, str] = {}
     out: dict = {}
-    out["inspected_on"] = _date(errors, "inspected_on", data.get("inspected_on"), "ngày kiểm tra")
+    out["inspected_on"] = date_field(errors, "inspected_on", data.get("inspected_on"), "ngày kiểm tra")
     kind = data.get("subject_kind")
     if kind not in SUBJECT_KINDS:
         errors["subject_kind"] = "Vui lòng chọn nội dung kiểm tra đột xuất."
     out["subject_kind"] = kind
-    out["subject"] = _text(errors, "subject", data.get("subject"), "nội dung, chủ đề kiểm tra", limit=MAX_TEXT)
-    out["trigger_ref"] = _text(errors, "trigger_ref", data.get("trigger_ref"), "căn cứ (số đơn, văn bản)", limit=MAX_REF)
-    out["trigger_by"] = _text(errors, "trigger_by", data.get("trigger_by"), "người, tổ chức phản ánh", limit=MAX_REF)
+    out["subject"] = text_field(errors, "subject", data.get("subject"), "nội dung, chủ đề kiểm tra", limit=MAX_TEXT)
+    out["trigger_ref"] = text_field(errors, "trigger_ref", data.get("trigger_ref"), "căn cứ (số đơn, văn bản)", limit=MAX_REF)
+    out["trigger_by"] = text_field(errors, "trigger_by", data.get("trigger_by"), "người, tổ chức phản ánh", limit=MAX_REF)
     if kind == "complaint" and not out["trigger_by"] and "trigger_by" not in errors:
         errors["trigger_by"] = "Vui lòng nhập người, tổ chức phản ánh, kiến nghị."
-    unit = _ref(errors, "unit_id", Unit, data.get("unit_id"), "Đơn vị không tồn tại.")
-    person = _ref(errors, "person_id", User, data.get("person_id"), "Cán bộ, công chức không tồn tại hoặc đã bị khóa.")
+    unit = ref_field(errors, "unit_id", Unit, data.get("unit_id"), "Đơn vị không tồn tại.")
+    person = ref_field(errors, "person_id", User, data.get("person_id"), "Cán bộ, công chức không tồn tại hoặc đã bị khóa.")
     out["unit_id"] = unit.id if unit else (person.unit_id if person else None)
     out["person_id"] = person.id if person else None
-    out["inspected_other"] = _text(errors, "inspected_other", data.get("inspected_other"), "đối tượng khác", limit=MAX_REF)
+    out["inspected_other"] = text_field(errors, "inspected_other", data.get("inspected_other"), "đối tượng khác", limit=MAX_REF)
     if not (unit or person or out["inspected_other"]) and not {"unit_id", "person_id"} & set(errors):
         errors["unit_id"] = "Vui lòng chọn đơn vị hoặc cán bộ được kiểm tra (hoặc ghi đối tượng khác)."
-    lead = _ref(errors, "lead_id", User, data.get("lead_id"), "Trưởng đoàn không tồn tại hoặc đã bị khóa.")
+    lead = ref_field(errors, "lead_id", User, data.get("lead_id"), "Trưởng đoàn không tồn tại hoặc đã bị khóa.")
     if lead is None and "lead_id" not in errors:
         errors["lead_id"] = "Vui lòng chọn trưởng đoàn kiểm tra."
     out["lead_id"] = lead.id if lead else None
     members = []
     for raw in data.get("member_ids") or []:
-        member = _ref(errors, "member_ids", User, raw, "Thành viên đoàn không tồn tại hoặc đã bị khóa.")
+        member = ref_field(errors, "member_ids", User, raw, "Thành viên đoàn không tồn tại hoặc đã bị khóa.")
         if member is not None and member not in members and member is not lead:
             members.append(member)
     out["members"] = members
-    out["content"] = _text(errors, "content", data.get("content"), "nội dung kiểm tra", required=True)
-    out["result"] = _text(errors, "result", data.get("result"), "kết quả kiểm tra")
-    out["violations"] = _text(errors, "violations", data.get("violations"), "vi phạm phát hiện")
-    out["handling"] = _text(errors, "handling", data.get("handling"), "hình thức xử lý")
-    out["unit_representative"] = _text(errors, "unit_representative", data.get("unit_representative"),
+    out["content"] = text_field(errors, "content", data.get("content"), "nội dung kiểm tra", required=True)
+    out["result"] = text_field(errors, "result", data.get("result"), "kết quả kiểm tra")
+    out["violations"] = text_field(errors, "violations", data.get("violations"), "vi phạm phát hiện")
+    out["handling"] = text_field(errors, "handling", data.get("handling"), "hình thức xử lý")
+    out["unit_representative"] = text_field(errors, "unit_representative", data.get("unit_representative"),
                                        "đại diện đơn vị được kiểm tra", limit=200)
     if errors:
         raise AdhocError(errors)
@@ -148,7 +141,3 @@ def export_rows(entries) -> list[list]:
                      ", ".join(m.full_name for m in e.members), e.content, e.result, e.violations,
                      e.handling, len(findings_of(e))])
     return rows
-
-
-def minutes_date(entry: AdhocEntry) -> date:
-    return entry.inspected_on

@@ -64,7 +64,7 @@ def _n(number: int) -> str:
     return f"{number:,}".replace(",", ".")
 
 
-def _text(errors, field, value, label, required=False, limit=MAX_TEXT):
+def text_field(errors, field, value, label, required=False, limit=MAX_TEXT):
     value = clean(value)
     if required and not value:
         errors[field] = f"Vui lòng nhập {label}."
@@ -74,7 +74,7 @@ def _text(errors, field, value, label, required=False, limit=MAX_TEXT):
     return value
 
 
-def _ref(errors, field, model, value, message):
+def ref_field(errors, field, model, value, message):
     if value in (None, "", 0):
         return None
     try:
@@ -89,7 +89,7 @@ def _ref(errors, field, model, value, message):
     return row
 
 
-def _date(errors, field, value, label, required=True):
+def date_field(errors, field, value, label, required=True):
     if value in (None, ""):
         if required:
             errors[field] = f"Vui lòng nhập {label}."
@@ -121,29 +121,29 @@ def _validated(fields: dict, current: Finding | None = None) -> dict:
     if source not in SOURCES:
         errors["source"] = "Nguồn phát hiện không hợp lệ."
     out["source"] = source
-    out["source_ref"] = _text(errors, "source_ref", get("source_ref", ""), "văn bản, nguồn chỉ ra",
+    out["source_ref"] = text_field(errors, "source_ref", get("source_ref", ""), "văn bản, nguồn chỉ ra",
                               required=source == "higher", limit=MAX_REF)
     out["source_id"] = get("source_id")
     out["round_id"] = get("round_id")
-    out["found_on"] = _date(errors, "found_on", get("found_on") or today(), "ngày phát hiện")
-    out["description"] = _text(errors, "description", get("description", ""), "nội dung tồn tại, hạn chế",
+    out["found_on"] = date_field(errors, "found_on", get("found_on") or today(), "ngày phát hiện")
+    out["description"] = text_field(errors, "description", get("description", ""), "nội dung tồn tại, hạn chế",
                                required=True)
     cause = get("cause", "chu_quan") or "chu_quan"
     if cause not in CAUSES:
         errors["cause"] = "Nguyên nhân phải là chủ quan hoặc khách quan."
     out["cause"] = cause
-    out["cause_detail"] = _text(errors, "cause_detail", get("cause_detail", ""), "phân tích nguyên nhân")
-    out["recommendation"] = _text(errors, "recommendation", get("recommendation", ""), "kiến nghị")
-    criterion = _ref(errors, "criterion_id", Criterion, get("criterion_id"), "Nội dung kiểm tra không tồn tại.")
-    area = _ref(errors, "area_id", Area, get("area_id"), "Lĩnh vực không tồn tại.")
+    out["cause_detail"] = text_field(errors, "cause_detail", get("cause_detail", ""), "phân tích nguyên nhân")
+    out["recommendation"] = text_field(errors, "recommendation", get("recommendation", ""), "kiến nghị")
+    criterion = ref_field(errors, "criterion_id", Criterion, get("criterion_id"), "Nội dung kiểm tra không tồn tại.")
+    area = ref_field(errors, "area_id", Area, get("area_id"), "Lĩnh vực không tồn tại.")
     if criterion is not None:
         if area is not None and criterion.area_id != area.id:
             errors["criterion_id"] = "Nội dung kiểm tra không thuộc lĩnh vực đã chọn."
         area = criterion.area
     out["criterion_id"] = criterion.id if criterion else None
     out["area_id"] = area.id if area else None
-    unit = _ref(errors, "unit_id", Unit, get("unit_id"), "Đơn vị không tồn tại.")
-    person = _ref(errors, "person_id", User, get("person_id"), "Cán bộ, công chức không tồn tại hoặc đã bị khóa.")
+    unit = ref_field(errors, "unit_id", Unit, get("unit_id"), "Đơn vị không tồn tại.")
+    person = ref_field(errors, "person_id", User, get("person_id"), "Cán bộ, công chức không tồn tại hoặc đã bị khóa.")
     out["unit_id"] = unit.id if unit else None
     out["person_id"] = person.id if person else None
     if person is not None and unit is None and person.unit_id:
@@ -204,11 +204,11 @@ def update_finding(finding: Finding, **fields) -> Finding:
 
 def _remedy_values(finding: Finding, action, owner_id, deadline) -> dict:
     errors: dict[str, str] = {}
-    action = _text(errors, "action", action, "biện pháp khắc phục", required=True)
-    owner = _ref(errors, "owner_id", User, owner_id, "Người thực hiện không tồn tại hoặc đã bị khóa.")
+    action = text_field(errors, "action", action, "biện pháp khắc phục", required=True)
+    owner = ref_field(errors, "owner_id", User, owner_id, "Người thực hiện không tồn tại hoặc đã bị khóa.")
     if owner is None and "owner_id" not in errors:
         errors["owner_id"] = "Vui lòng chọn người thực hiện."
-    deadline = _date(errors, "deadline", deadline, "thời hạn")
+    deadline = date_field(errors, "deadline", deadline, "thời hạn")
     if deadline and deadline < finding.found_on:
         errors["deadline"] = (f"Thời hạn không được trước ngày phát hiện tồn tại "
                               f"({finding.found_on:%d/%m/%Y}).")
@@ -240,11 +240,11 @@ OWNER_STATUSES = {"doing": "Đang thực hiện", "done": "Đã khắc phục (c
 def report_progress(remedy: Remedy, user: User, *, text: str, status: str, files=()) -> RemedyUpdate:
     """The owner reports progress (and may report it done, which the team then confirms)."""
     errors: dict[str, str] = {}
-    text = _text(errors, "text", text, "nội dung báo cáo", required=True)
+    text = text_field(errors, "text", text, "nội dung báo cáo", required=True)
     if status not in OWNER_STATUSES:
         errors["status"] = "Trạng thái báo cáo không hợp lệ."
     if remedy.is_settled:
-        errors["status"] = "Biện pháp này đã được xác nhận; không cập nhật được nữa."
+        errors["remedy"] = "Biện pháp này đã được xác nhận; không cập nhật được nữa."
     if errors:
         raise FindingError(errors)
     update = RemedyUpdate(remedy=remedy, text=text, status=status, reported_by_id=user.id)
@@ -258,9 +258,9 @@ def report_progress(remedy: Remedy, user: User, *, text: str, status: str, files
 
 def confirm_done(remedy: Remedy, user: User, note: str = "") -> Remedy:
     errors: dict[str, str] = {}
-    note = _text(errors, "note", note, "ghi chú")
+    note = text_field(errors, "note", note, "ghi chú")
     if remedy.is_settled:
-        errors["status"] = "Biện pháp này đã được xác nhận trước đó."
+        errors["remedy"] = "Biện pháp này đã được xác nhận trước đó."
     if errors:
         raise FindingError(errors)
     remedy.status = "done"
@@ -278,9 +278,9 @@ def confirm_done(remedy: Remedy, user: User, note: str = "") -> Remedy:
 def escalate(remedy: Remedy, user: User, note: str) -> Remedy:
     """Kiến nghị cấp có thẩm quyền xử lý: beyond the ward's power; counts as settled."""
     errors: dict[str, str] = {}
-    note = _text(errors, "note", note, "nội dung kiến nghị cấp có thẩm quyền", required=True)
+    note = text_field(errors, "note", note, "nội dung kiến nghị cấp có thẩm quyền", required=True)
     if remedy.is_settled:
-        errors["status"] = "Biện pháp này đã được xác nhận trước đó."
+        errors["remedy"] = "Biện pháp này đã được xác nhận trước đó."
     if errors:
         raise FindingError(errors)
     remedy.status = "escalated"
@@ -297,12 +297,12 @@ def record_reinspection(remedy: Remedy, user: User, *, inspected_on, result: str
                         passed: bool) -> ReInspection:
     """Tái kiểm tra: passed confirms the remedy done; failed sends it back to the owner."""
     errors: dict[str, str] = {}
-    result = _text(errors, "result", result, "kết quả tái kiểm tra", required=True)
-    inspected_on = _date(errors, "inspected_on", inspected_on, "ngày tái kiểm tra")
+    result = text_field(errors, "result", result, "kết quả tái kiểm tra", required=True)
+    inspected_on = date_field(errors, "inspected_on", inspected_on, "ngày tái kiểm tra")
     if inspected_on and inspected_on < remedy.finding.found_on:
         errors["inspected_on"] = "Ngày tái kiểm tra không được trước ngày phát hiện tồn tại."
     if remedy.is_settled:
-        errors["status"] = "Biện pháp này đã được xác nhận trước đó."
+        errors["remedy"] = "Biện pháp này đã được xác nhận trước đó."
     if errors:
         raise FindingError(errors)
     row = ReInspection(remedy=remedy, inspected_on=inspected_on, result=result, passed=bool(passed),
@@ -445,8 +445,6 @@ def awaiting_confirmation() -> list[Remedy]:
             .order_by(Remedy.done_on, Remedy.id))
     return list(db.session.scalars(stmt))
 
-
-STATUS_LABELS = REMEDY_STATUSES
 
 EXPORT_HEADERS = ["STT", "Số", "Ngày phát hiện", "Nguồn", "Nội dung tồn tại, hạn chế", "Đơn vị",
                   "Cán bộ, công chức", "Nguyên nhân", "Kiến nghị", "Biện pháp khắc phục (người thực hiện, hạn, tình trạng)",
