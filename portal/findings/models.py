@@ -46,6 +46,8 @@ class Finding(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
     closed_at: Mapped[datetime | None]
+    # Folded description, unit, person and source document for accent-insensitive search.
+    search_text: Mapped[str] = mapped_column(Text, default="", info={"audit": False})
     version: Mapped[int] = mapped_column(default=1)
 
     area = relationship("Area")
@@ -62,6 +64,10 @@ class Finding(db.Model):
     @property
     def audit_label(self):
         return f"Tồn tại #{self.id}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
 
 
 class Remedy(db.Model):
@@ -88,3 +94,70 @@ class Remedy(db.Model):
     @property
     def audit_label(self):
         return f"Biện pháp khắc phục #{self.id} (tồn tại #{self.finding_id})"
+
+    @property
+    def is_settled(self) -> bool:
+        """Confirmed done by the team, or escalated to the competent authority."""
+        return self.status == "escalated" or (self.status == "done" and self.confirmed_at is not None)
+
+    def is_overdue(self, on: date) -> bool:
+        """Past its deadline and not yet done (a done report awaiting confirmation is not late)."""
+        return self.deadline < on and self.status in ("todo", "doing")
+
+
+# Progress reports with evidence, and re-inspections (added by the findings area).
+
+
+class RemedyUpdate(db.Model):
+    """A progress report by the remedy's owner (text, the status it reports, evidence files)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    remedy_id: Mapped[int] = mapped_column(ForeignKey("remedy.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20))
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    reported_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    remedy: Mapped[Remedy] = relationship(back_populates="updates")
+    reported_by = relationship("User")
+    files = relationship("StoredFile", secondary="remedy_update_file", order_by="StoredFile.id")
+
+    @property
+    def audit_label(self):
+        return f"Báo cáo tiến độ khắc phục #{self.id} (biện pháp #{self.remedy_id})"
+
+
+class RemedyUpdateFile(db.Model):
+    """Link table: evidence files of a progress report."""
+
+    update_id: Mapped[int] = mapped_column(ForeignKey("remedy_update.id", ondelete="CASCADE"), primary_key=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("stored_file.id", ondelete="CASCADE"), primary_key=True)
+
+    @property
+    def audit_label(self):
+        return f"Tệp #{self.file_id} của báo cáo #{self.update_id}"
+
+
+class ReInspection(db.Model):
+    """Tái kiểm tra: the team checks a remedy again and records whether it passed."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    remedy_id: Mapped[int] = mapped_column(ForeignKey("remedy.id", ondelete="CASCADE"), index=True)
+    inspected_on: Mapped[date]
+    result: Mapped[str] = mapped_column(Text)
+    passed: Mapped[bool]
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    remedy: Mapped[Remedy] = relationship(back_populates="reinspections")
+    by = relationship("User")
+
+    @property
+    def audit_label(self):
+        return f"Tái kiểm tra #{self.id} (biện pháp #{self.remedy_id})"
+
+
+Remedy.updates = relationship(RemedyUpdate, back_populates="remedy", order_by=RemedyUpdate.id,
+                              cascade="all, delete-orphan")
+Remedy.reinspections = relationship(ReInspection, back_populates="remedy", order_by=ReInspection.id,
+                                    cascade="all, delete-orphan")

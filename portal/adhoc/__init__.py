@@ -1,0 +1,1 @@
+"""Sổ theo dõi kiểm tra đột xuất: the ad-hoc inspection log."""

@@ -1,0 +1,53 @@
+"""Reminders of overdue remedies, for the notifications area (registered when it is present)."""
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from portal.accounts import roles as R
+from portal.accounts.models import User, UserRole
+from portal.extensions import db
+
+from .services import overdue_remedies
+
+
+@dataclass(frozen=True)
+class Reminder:
+    user: User
+    key: str  # one reminder per remedy, person and day: resending is the notifier's choice
+    title: str
+    body: str
+    url: str
+
+
+def overdue_reminders(today: date) -> list[Reminder]:
+    """Each overdue remedy to its owner; a digest of all of them to each secretariat member."""
+    late = overdue_remedies(today)
+    out = []
+    for r in late:
+        days = (today - r.deadline).days
+        out.append(Reminder(
+            user=r.owner, key=f"remedy-overdue:{r.id}:{today.isoformat()}",
+            title=f"Biện pháp khắc phục quá hạn {days} ngày",
+            body=(f"Biện pháp “{r.action[:200]}” (tồn tại #{r.finding_id}) hết hạn ngày "
+                  f"{r.deadline:%d/%m/%Y}. Đề nghị báo cáo kết quả khắc phục."),
+            url=f"/ton-tai/{r.finding_id}#bien-phap-{r.id}"))
+    if late:
+        secretariat = db.session.scalars(
+            select(User).join(UserRole).where(UserRole.role == R.SECRETARIAT, User.active)).all()
+        lines = "\n".join(f"- {r.owner.full_name}: {r.action[:120]} (hạn {r.deadline:%d/%m/%Y})" for r in late)
+        for person in secretariat:
+            out.append(Reminder(
+                user=person, key=f"remedy-overdue-digest:{today.isoformat()}",
+                title=f"{len(late)} biện pháp khắc phục quá hạn",
+                body=f"Các biện pháp khắc phục đã quá hạn:\n{lines}",
+                url="/ton-tai/?trang_thai=overdue"))
+    return out
+
+
+def register() -> None:
+    try:
+        from portal.notifications.registry import register_provider
+    except ImportError:  # the notifications area is not on this branch
+        return
+    register_provider(overdue_reminders)

@@ -1,0 +1,344 @@
+"""Findings and remedies: lists with the figure, the record page, the remedy workflow."""
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal.accounts import roles as R
+from portal.accounts.models import Unit, User
+from portal.audit.queries import history_for
+from portal.catalogue.services import current_catalogue
+from portal.evidence.models import StoredFile
+from portal.extensions import db
+from portal.text import nfc
+from portal.timeutil import today
+from portal.web.access import deny_unless, require
+from portal.web.concurrency import EditConflict, check_version
+from portal.web.htmx import render
+from portal.web.nav import home_panel, nav
+from portal.web.pagination import paginate
+
+from . import services as S
+from .forms import FindingForm, NoteForm, ProgressForm, ReInspectionForm, RemedyForm
+from .models import REMEDY_STATUSES, SOURCES, Finding, Remedy, RemedyUpdate
+
+bp = Blueprint("findings", __name__, url_prefix="/ton-tai")
+
+nav("Tồn tại, hạn chế", "findings.index", order=60)
+
+STATES = {"open": "Chưa khắc phục xong", "overdue": "Có biện pháp quá hạn", "closed": "Đã khắc phục / kiến nghị",
+          "all": "Tất cả"}
+
+
+def _home_context(user):
+    mine = S.open_remedies_of(user.id)
+    ctx = {"my_remedies": mine, "today_": today()}
+    if S.can_confirm(user):
+        ctx["overdue_all"] = S.overdue_remedies()
+        ctx["awaiting"] = S.awaiting_confirmation()
+    if S.can_read_all(user):
+        ctx["year"] = today().year
+        ctx["figure"] = S.findings_figure(year=ctx["year"])
+    return ctx
+
+
+home_panel("findings/_home_panel.html", order=30, context=_home_context)
+
+
+def _apply_errors(form, exc: S.FindingError):
+    for name, message in exc.errors.items():
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, message]
+        else:  # not tied to a field on this form (e.g. already settled): shown in the alert area
+            flash(message, "error")
+
+
+def _load(finding_id: int) -> Finding:
+    finding = db.session.get(Finding, finding_id) or abort(404)
+    deny_unless(S.can_view(current_user, finding))
+    return finding
+
+
+def _commit_or_conflict():
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise EditConflict() from None
+
+
+# -- lists ----------------------------------------------------------------------------------
+
+def _filters():
+    args = request.args
+    state = args.get("trang_thai", "open")
+    return {
+        "state": state if state in STATES else "open",
+        "source": args.get("nguon", "") if args.get("nguon", "") in SOURCES else "",
+        "area_id": args.get("linh_vuc", type=int),
+        "unit_id": args.get("don_vi", type=int),
+        "person_id": args.get("nguoi", type=int),
+        "year": args.get("nam", type=int),
+        "round_id": args.get("dot", type=int),
+        "q": nfc(args.get("q", "")).strip()[:200],
+    }
+
+
+@bp.get("/")
+def index():
+    filters = _filters()
+    page = paginate(S.findings_query(current_user, **filters), per_page=25)
+    # The figure covers the same scope as the list minus its state (open/closed) filter.
+    scope = {**filters, "state": "all"}
+    figure = S.figure_for(db.session.scalars(S.findings_query(current_user, **scope)))
+    catalogue = current_catalogue()
+    people = db.session.scalars(select(User).where(User.active).order_by(User.full_name)).all()
+    units = db.session.scalars(select(Unit).where(Unit.active).order_by(Unit.position)).all()
+    return render("findings/index.html", "results", page=page, f=filters, figure=figure,
+                  states=STATES, sources=SOURCES, areas=catalogue.areas if catalogue else [],
+                  people=people, units=units, on=today(), years=S.finding_years(), read_all=S.can_read_all(current_user),
+                  statuses=REMEDY_STATUSES)
+
+
+@bp.get("/xuat-excel")
+def export():
+    from portal.exports.xlsx import Sheet, build_workbook, xlsx_response
+
+    filters = _filters()
+    findings = db.session.scalars(S.findings_query(current_user, **filters)).all()
+    figure = S.figure_for(db.session.scalars(S.findings_query(current_user, **{**filters, "state": "all"})))
+    on = today()
+    heading = [f"DANH SÁCH TỒN TẠI, HẠN CHẾ VÀ BIỆN PHÁP KHẮC PHỤC — {STATES[filters['state']].upper()}",
+               f"Tỷ lệ đã khắc phục hoặc kiến nghị xử lý: "
+               f"{'—' if figure.percent is None else str(figure.percent).replace('.', ',') + '%'} "
+               f"(chỉ tiêu {figure.target}%); xuất ngày {on:%d/%m/%Y}"]
+    data = build_workbook([Sheet("Tồn tại, hạn chế", S.EXPORT_HEADERS, S.export_rows(findings, on),
+                                 heading=heading, widths=[5, 8, 12, 22, 50, 28, 22, 12, 40, 50, 14])])
+    return xlsx_response(data, f"Ton-tai-han-che-{on:%Y%m%d}.xlsx")
+
+
+# -- findings -------------------------------------------------------------------------------
+
+def _adhoc_entry(entry_id):
+    from portal.adhoc.models import AdhocEntry
+
+    return db.session.get(AdhocEntry, entry_id) or abort(404)
+
+
+@bp.route("/moi", methods=["GET", "POST"])
+@require(*R.MANAGERS)
+def new():
+    entry_id = request.args.get("dot_xuat", type=int)
+    entry = _adhoc_entry(entry_id) if entry_id else None
+    form = FindingForm()
+    failed = False
+    if request.method == "GET":
+        form.found_on.data = today().isoformat()
+    if request.method == "GET" and entry is not None:
+        form.found_on.data = entry.inspected_on.isoformat()
+        form.unit_id.data = entry.unit_id
+        form.person_id.data = entry.person_id
+        form.description.data = entry.violations
+        form.source_ref.data = f"Kiểm tra đột xuất ngày {entry.inspected_on:%d/%m/%Y}"
+    if form.validate_on_submit():
+        source = "adhoc" if entry is not None else "higher"
+        try:
+            finding = S.record_finding(source=source, source_id=entry.id if entry else None,
+                                       created_by=current_user, **form.values())
+        except S.FindingError as exc:
+            failed = True
+            _apply_errors(form, exc)
+        else:
+            db.session.commit()
+            flash("Đã ghi nhận tồn tại, hạn chế. Hãy thêm biện pháp khắc phục.", "success")
+            return redirect(url_for("findings.detail", finding_id=finding.id), code=303)
+    status = 422 if form.errors or failed else 200
+    return render("findings/form.html", form=form, finding=None, entry=entry, status=status)
+
+
+@bp.route("/<int:finding_id>/sua", methods=["GET", "POST"])
+@require(*R.MANAGERS)
+def edit(finding_id: int):
+    finding = db.session.get(Finding, finding_id) or abort(404)
+    form = FindingForm(obj=finding if request.method == "GET" else None)
+    failed = False
+    if request.method == "GET":
+        form.found_on.data = finding.found_on.isoformat()
+        form.version.data = finding.version
+    if form.validate_on_submit():
+        check_version(finding, form.version.data)
+        try:
+            S.update_finding(finding, **form.values())
+        except S.FindingError as exc:
+            failed = True
+            _apply_errors(form, exc)
+        else:
+            _commit_or_conflict()
+            flash("Đã lưu thay đổi.", "success")
+            return redirect(url_for("findings.detail", finding_id=finding.id), code=303)
+    status = 422 if form.errors or failed else 200
+    return render("findings/form.html", form=form, finding=finding, entry=None, status=status)
+
+
+def _detail(finding: Finding, status=200, **forms):
+    remedy_form = forms.pop("remedy_form", None) or RemedyForm(formdata=None)
+    return render("findings/detail.html", finding=finding, status=status,
+                  history=history_for(finding), remedy_form=remedy_form,
+                  remedy_histories={r.id: history_for(r) for r in finding.remedies},
+                  progress_form=forms.get("progress_form") or ProgressForm(formdata=None),
+                  note_form=forms.get("note_form") or NoteForm(formdata=None),
+                  reinspection_form=forms.get("reinspection_form") or ReInspectionForm(formdata=None),
+                  failed_remedy=forms.get("remedy_id"),
+                  can_manage=S.can_manage(current_user), can_confirm=S.can_confirm(current_user),
+                  on=today(), statuses=REMEDY_STATUSES, sources=SOURCES, source_link=_source_link(finding))
+
+
+def _source_link(finding):
+    """A link to the ad-hoc entry that raised the finding, if this user may open it."""
+    if finding.source != "adhoc" or not finding.source_id:
+        return None
+    from portal.adhoc.models import AdhocEntry
+    from portal.adhoc.services import can_view
+
+    entry = db.session.get(AdhocEntry, finding.source_id)
+    return url_for("adhoc.detail", entry_id=entry.id) if entry and can_view(current_user, entry) else None
+
+
+@bp.get("/<int:finding_id>")
+def detail(finding_id: int):
+    return _detail(_load(finding_id))
+
+
+@bp.post("/<int:finding_id>/bien-phap")
+@require(*R.MANAGERS)
+def add_remedy(finding_id: int):
+    finding = db.session.get(Finding, finding_id) or abort(404)
+    form = RemedyForm()
+    if form.validate_on_submit():
+        try:
+            S.add_remedy(finding, action=form.action.data, owner_id=form.owner_id.data,
+                         deadline=form.deadline.data)
+        except S.FindingError as exc:
+            db.session.rollback()
+            _apply_errors(form, exc)
+        else:
+            db.session.commit()
+            flash("Đã thêm biện pháp khắc phục.", "success")
+            return redirect(url_for("findings.detail", finding_id=finding.id), code=303)
+    finding = db.session.get(Finding, finding_id)
+    return _detail(finding, status=422, remedy_form=form)
+
+
+def _load_remedy(remedy_id: int) -> Remedy:
+    return db.session.get(Remedy, remedy_id) or abort(404)
+
+
+@bp.route("/bien-phap/<int:remedy_id>/sua", methods=["GET", "POST"])
+@require(*R.MANAGERS)
+def edit_remedy(remedy_id: int):
+    remedy = _load_remedy(remedy_id)
+    form = RemedyForm(obj=remedy if request.method == "GET" else None)
+    if request.method == "GET":
+        form.deadline.data = remedy.deadline.isoformat()
+        form.version.data = remedy.version
+    if form.validate_on_submit():
+        check_version(remedy, form.version.data)
+        try:
+            S.update_remedy(remedy, action=form.action.data, owner_id=form.owner_id.data,
+                            deadline=form.deadline.data)
+        except S.FindingError as exc:
+            _apply_errors(form, exc)
+        else:
+            _commit_or_conflict()
+            flash("Đã lưu biện pháp khắc phục.", "success")
+            return redirect(url_for("findings.detail", finding_id=remedy.finding_id), code=303)
+    status = 422 if form.errors else 200
+    return render("findings/remedy_form.html", form=form, remedy=remedy, status=status)
+
+
+@bp.post("/bien-phap/<int:remedy_id>/bao-cao")
+def report(remedy_id: int):
+    remedy = _load_remedy(remedy_id)
+    deny_unless(remedy.owner_id == current_user.id)
+    form = ProgressForm()
+    if form.validate_on_submit():
+        from portal.evidence.services import UploadRejected, save_upload
+
+        try:
+            files = [save_upload(f, current_user) for f in (form.files.data or []) if f and f.filename]
+            S.report_progress(remedy, current_user, text=form.text.data, status=form.status.data,
+                              files=files)
+        except UploadRejected as exc:
+            db.session.rollback()
+            form.files.errors = [exc.message]
+        except S.FindingError as exc:
+            db.session.rollback()
+            _apply_errors(form, exc)
+        else:
+            db.session.commit()
+            flash("Đã gửi báo cáo tiến độ khắc phục." if form.status.data == "doing" else
+                  "Đã báo cáo hoàn thành; chờ Đoàn kiểm tra xác nhận.", "success")
+            return redirect(url_for("findings.detail", finding_id=remedy.finding_id), code=303)
+    remedy = _load_remedy(remedy_id)
+    return _detail(remedy.finding, status=422, progress_form=form, remedy_id=remedy.id)
+
+
+def _team_action(remedy_id: int, form_cls, act, message: str, form_key: str):
+    remedy = _load_remedy(remedy_id)
+    deny_unless(S.can_confirm(current_user))
+    form = form_cls()
+    if form.validate_on_submit():
+        try:
+            act(remedy, form)
+        except S.FindingError as exc:
+            db.session.rollback()
+            _apply_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(message, "success")
+            return redirect(url_for("findings.detail", finding_id=remedy.finding_id), code=303)
+    remedy = _load_remedy(remedy_id)
+    return _detail(remedy.finding, status=422, remedy_id=remedy.id, **{form_key: form})
+
+
+@bp.post("/bien-phap/<int:remedy_id>/xac-nhan")
+def confirm(remedy_id: int):
+    return _team_action(remedy_id, NoteForm,
+                        lambda r, f: S.confirm_done(r, current_user, f.note.data),
+                        "Đã xác nhận biện pháp đã khắc phục.", "note_form")
+
+
+@bp.post("/bien-phap/<int:remedy_id>/kien-nghi")
+def escalate(remedy_id: int):
+    return _team_action(remedy_id, NoteForm,
+                        lambda r, f: S.escalate(r, current_user, f.note.data),
+                        "Đã ghi nhận kiến nghị cấp có thẩm quyền xử lý.", "note_form")
+
+
+@bp.post("/bien-phap/<int:remedy_id>/tai-kiem-tra")
+def reinspect(remedy_id: int):
+    return _team_action(remedy_id, ReInspectionForm,
+                        lambda r, f: S.record_reinspection(
+                            r, current_user, inspected_on=f.inspected_on.data, result=f.result.data,
+                            passed=f.passed.data == "1"),
+                        "Đã ghi kết quả tái kiểm tra.", "reinspection_form")
+
+
+@bp.get("/bao-cao/<int:update_id>/tep/<int:file_id>")
+def update_file(update_id: int, file_id: int):
+    update = db.session.get(RemedyUpdate, update_id) or abort(404)
+    deny_unless(S.can_view(current_user, update.remedy.finding))
+    stored = db.session.get(StoredFile, file_id)
+    if stored is None or stored not in update.files:
+        abort(404)
+    from portal.evidence.services import send_stored_file
+
+    return send_stored_file(stored, inline=request.args.get("xem") == "1")
+
+
+
+
+from .reminders import register as _register_reminders  # noqa: E402
+
+_register_reminders()
