@@ -428,3 +428,11 @@ def test_copy_cli(app, runner):
     assert "Đã sao chép 64 phân công" in result.output and "1.2.10" in result.output
     bad = runner.invoke(args=["assignments", "copy-year", "2026", "2030"])
     assert bad.exit_code != 0 and "Chưa có bộ nội dung năm 2030" in bad.output
+
+
+def test_load_by_person_rule(app):
+    counts = services.load_by_person(current_catalogue())
+    assert counts[user("kt.lan").id] == 12 and counts[user("kt.duc").id] == 12
+    assert user("chutich").id not in counts
+    page = login_as(app, "vhxh.ha").get("/phan-cong/ban-giao").get_data(as_text=True)
+    assert "Nguyễn Thị Lan" in page and "<td>12</td>" in page

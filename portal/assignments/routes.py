@@ -201,9 +201,8 @@ def handover():
         flash(f"Đã bàn giao {moved} phân công từ {source.full_name} sang {target.full_name}.", "success")
         return redirect(url_for(".index", nguoi=target.id), code=303)
     status = 422 if request.method == "POST" else 200
-    counts = {p.id: len(services.list_criteria(cat, Filters(person_id=p.id)))
-              for cat in [catalogue_services.current_catalogue()] if cat
-              for p in services.active_people()}
+    catalogue = catalogue_services.current_catalogue()
+    counts = services.load_by_person(catalogue) if catalogue else {}
     return render("assignments/handover.html", status=status, form=form, counts=counts,
                   people=services.active_people())
 

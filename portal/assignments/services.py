@@ -147,6 +147,18 @@ def my_summary(catalogue: Catalogue | None, person: User, on: date | None = None
             "next": upcoming[0] if upcoming else None}
 
 
+def load_by_person(catalogue: Catalogue) -> dict[int, int]:
+    """How many criteria of the catalogue each person leads or coordinates (one query set)."""
+    counts: dict[int, int] = {}
+    for c in list_criteria(catalogue):
+        a = c.assignment
+        if a is None:
+            continue
+        for person_id in {a.lead_person_id, *(x.person_id for x in a.coordinators)} - {None}:
+            counts[person_id] = counts.get(person_id, 0) + 1
+    return counts
+
+
 def group_by_area(criteria: list[Criterion]) -> list[tuple[Area, list[Criterion]]]:
     groups: list[tuple[Area, list[Criterion]]] = []
     for c in criteria:
