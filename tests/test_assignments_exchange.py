@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from portal.assignments import exchange, services
-from portal.assignments.models import Assignment, AssignmentCoordinator
+from portal.assignments.models import Assignment
 from portal.catalogue.models import Criterion
 from portal.catalogue.services import current_catalogue
 from portal.extensions import db
@@ -205,3 +205,10 @@ def test_pdf_for_one_person_has_subtitle(app, tmp_path):
     flat = " ".join(_text(_pdf(login_as(app, "vp.khoa"), tmp_path, f"?nguoi={khoa.id}")).split())
     assert "Người phụ trách: Trần Đình Khoa (Văn phòng HĐND và UBND)" in flat
     assert "1.2.1" in flat and "1.1.1 " not in flat
+
+
+def test_pdf_filename_keeps_vietnamese(app):
+    response = login_as(app, "vp.thu").get("/phan-cong/xuat.pdf?nguoi=999999")
+    disposition = response.headers["Content-Disposition"]
+    assert 'filename="phan-cong-phu-trach-2026.pdf"' in disposition
+    assert "filename*=UTF-8''Phan%20cong%20phu%20trach%202026.pdf" in disposition

@@ -1,4 +1,7 @@
 """URL table of the responsibility lists. Views load, check, call a service, commit once."""
+import re
+from urllib.parse import quote
+
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,7 +16,7 @@ from portal.exports.xlsx import xlsx_response
 from portal.extensions import db
 from portal.pdf import render_pdf
 from portal.settings.models import get_settings
-from portal.text import nfc
+from portal.text import fold, nfc
 from portal.timeutil import today
 from portal.web.access import require
 from portal.web.concurrency import EditConflict
@@ -268,10 +271,7 @@ def export_pdf():
     year, stem = catalogue.year, _file_stem(catalogue, filters)
     db.session.commit()  # never hold a transaction open while rendering
     data = render_pdf("assignments/pdf.html", doc=doc, rows=rows, year=year)
-    from portal.exports.xlsx import _ascii_filename
-    from urllib.parse import quote
-
-    ascii_name = _ascii_filename(stem)[:-5] + ".pdf"
+    ascii_name = re.sub(r"[^a-z0-9]+", "-", fold(stem)).strip("-") + ".pdf"
     return Response(data, mimetype="application/pdf", headers={
         "Content-Disposition": f"inline; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(stem + '.pdf', safe='')}"})
 

@@ -214,7 +214,7 @@ def _sync_history(assignment: Assignment, reason: str, on: date) -> None:
         if (h.person_id, h.role) not in current:
             h.to_date, h.end_reason = on, reason[:300]
     for person_id, role in sorted(current - held):
-        db.session.add(AssignmentHistory(criterion_id=assignment.criterion_id, person_id=person_id,
+        db.session.add(AssignmentHistory(criterion=assignment.criterion, person_id=person_id,
                                          role=role, from_date=on, reason=reason[:300]))
 
 
