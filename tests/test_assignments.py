@@ -443,3 +443,17 @@ def test_load_by_person_rule(app):
     assert user("chutich").id not in counts
     page = login_as(app, "vhxh.ha").get("/phan-cong/ban-giao").get_data(as_text=True)
     assert "Nguyễn Thị Lan" in page and "<td>12</td>" in page
+
+
+def test_handover_leaves_other_years_alone(app):
+    new = _second_catalogue()
+    old = db.session.scalar(select(Catalogue).where(Catalogue.year == 2026))
+    services.copy_year(old, new)
+    db.session.commit()
+    moved = services.handover(user("kt.lan"), user("yt.huong"), catalogue=new)
+    db.session.commit()
+    assert moved == 11  # 1.6.3.3 was renumbered in 2027
+    assert len(services.list_criteria(old, Filters(person_id=user("kt.lan").id))) == 12
+    assert services.list_criteria(new, Filters(person_id=user("kt.lan").id)) == []
+    # without a catalogue the newest year is meant
+    assert services.handover(user("yt.huong"), user("kt.lan")) == 11

@@ -199,9 +199,11 @@ def handover():
     if form.validate_on_submit():
         source = db.session.get(User, int(form.from_person.data)) or abort(404)
         target = db.session.get(User, int(form.to_person.data)) or abort(404)
-        moved = services.handover(source, target, form.reason.data or "")
+        catalogue = catalogue_services.current_catalogue()
+        moved = services.handover(source, target, form.reason.data or "", catalogue=catalogue)
         db.session.commit()
-        flash(f"Đã bàn giao {moved} phân công từ {source.full_name} sang {target.full_name}.", "success")
+        flash(f"Đã bàn giao {moved} phân công từ {source.full_name} sang {target.full_name}"
+              f"{f' (bộ nội dung năm {catalogue.year})' if catalogue else ''}.", "success")
         return redirect(url_for(".index", nguoi=target.id), code=303)
     status = 422 if request.method == "POST" else 200
     catalogue = catalogue_services.current_catalogue()

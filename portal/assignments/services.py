@@ -280,8 +280,10 @@ def assign_many(criteria: list[Criterion], lead_unit_id: int | None, lead_person
     return changed
 
 
-def handover(from_person: User, to_person: User, reason: str = "", on: date | None = None) -> int:
-    """Move every assignment of one person (lead and coordinator, every year) to another.
+def handover(from_person: User, to_person: User, reason: str = "", on: date | None = None,
+             catalogue: Catalogue | None = None) -> int:
+    """Move every assignment of one person (lead and coordinator) in one catalogue (by default
+    the current year's; earlier years' lists stay as they were) to another person.
 
     History rows of the first person are closed and rows for the second opened, both dated
     `on`. Returns the number of assignments moved."""
@@ -289,8 +291,13 @@ def handover(from_person: User, to_person: User, reason: str = "", on: date | No
         raise ValueError("Người nhận bàn giao phải khác người bàn giao.")
     on = on or today()
     reason = clean(reason) or f"Bàn giao từ {from_person.full_name} sang {to_person.full_name}"
+    if catalogue is None:
+        catalogue = db.session.scalar(select(Catalogue).order_by(Catalogue.year.desc()).limit(1))
+    if catalogue is None:
+        return 0
     stmt = (select(Assignment).options(selectinload(Assignment.coordinators),
                                        joinedload(Assignment.criterion))
+            .join(Assignment.criterion).where(Criterion.catalogue_id == catalogue.id)
             .where(or_(Assignment.lead_person_id == from_person.id,
                        Assignment.coordinators.any(AssignmentCoordinator.person_id == from_person.id))))
     moved = 0
