@@ -1,6 +1,9 @@
 """Demo assignments: every criterion of the demo catalogue but three has a person in charge,
 so the "chưa phân công" counter has something to show."""
-from .services import AssignmentData, save_assignment
+from portal.extensions import db
+
+from .models import Assignment, AssignmentCoordinator, AssignmentHistory
+from .services import parse_timeframe
 
 LEFT_UNASSIGNED = ("1.2.11", "1.5.7", "1.7.b.5")
 
@@ -41,12 +44,22 @@ def seed(context):
             if _prefix == "1.3" and criterion.position % 2 == 0:
                 lead, coord_people = "tt.tam", ["tt.mai"]
             person = people[lead]
-            data = AssignmentData(
-                lead_unit_id=person.unit_id, lead_person_id=person.id,
-                coordinator_unit_ids=[units[u].id for u in coord_units if units[u].id != person.unit_id],
-                coordinator_person_ids=[people[p].id for p in coord_people],
-                product=product, timeframe=timeframe)
-            save_assignment(criterion, data, reason="Phân công đầu năm", on=_start(catalogue.year))
+            # Built directly (no per-row flush or history lookup): the seed runs before every test
+            # on PostgreSQL, so it must stay fast.
+            coordinators = [AssignmentCoordinator(unit_id=units[u].id) for u in coord_units
+                            if units[u].id != person.unit_id]
+            coordinators += [AssignmentCoordinator(person_id=people[p].id) for p in coord_people]
+            db.session.add(Assignment(criterion=criterion, lead_unit_id=person.unit_id,
+                                      lead_person_id=person.id, product=product, timeframe=timeframe,
+                                      due_date=parse_timeframe(timeframe), coordinators=coordinators))
+            start = _start(catalogue.year)
+            db.session.add(AssignmentHistory(criterion=criterion, person_id=person.id, role="lead",
+                                             from_date=start, reason="Phân công đầu năm"))
+            for p in coord_people:
+                db.session.add(AssignmentHistory(criterion=criterion, person_id=people[p].id,
+                                                 role="coordinator", from_date=start,
+                                                 reason="Phân công đầu năm"))
+    db.session.flush()
 
 
 def _start(year):
