@@ -457,3 +457,12 @@ def test_handover_leaves_other_years_alone(app):
     assert services.list_criteria(new, Filters(person_id=user("kt.lan").id)) == []
     # without a catalogue the newest year is meant
     assert services.handover(user("yt.huong"), user("kt.lan")) == 11
+
+
+def test_detail_of_unassigned_criterion(app):
+    c = crit("1.5.7")
+    client = login_as(app, "vp.thu")
+    page = client.get(f"/phan-cong/noi-dung/{c.id}").get_data(as_text=True)
+    assert "Chưa phân công" in page and "Chưa có ai được phân công" in page and "Sửa phân công" not in page
+    row = client.get(f"/phan-cong/noi-dung/{c.id}/hang", headers=HTMX).get_data(as_text=True)
+    assert 'class="unassigned"' in row and ">Sửa</button>" not in row
