@@ -106,3 +106,9 @@ def test_security_headers(client):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_navigation_marks_one_current_item(app):
+    html = login_as(app, "vhxh.nhung").get("/bo-noi-dung/").get_data(as_text=True)
+    assert html.count('aria-current="page"') == 1
+    assert 'href="/bo-noi-dung/" aria-current="page"' in html

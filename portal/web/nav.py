@@ -38,14 +38,34 @@ def home_panel(template: str, roles=(), order: int = 50, context=None) -> None:
         REGISTRY.panels.append(entry)
 
 
+def _mark_current(items: list[dict], endpoint: str | None) -> None:
+    """Highlight the item of this exact page; on a page without its own item (a detail page),
+    the first item of the same blueprint (nested blueprints included)."""
+    if not endpoint:
+        return
+    exact = [i for i in items if i["endpoint"] == endpoint]
+    if exact:
+        exact[0]["current"] = True
+        return
+    blueprint = endpoint.rsplit(".", 1)[0]
+    for item in items:
+        if item["endpoint"] != "home.index" and item["endpoint"].rsplit(".", 1)[0] == blueprint:
+            item["current"] = True
+            return
+
+
 def visible_items(user, section: str = "main") -> list[dict]:
+    from flask import request
+
     out = []
     for item in sorted(REGISTRY.items, key=lambda i: i.order):
         if item.section != section:
             continue
         if item.roles and not user.has_role(*item.roles):
             continue
-        out.append({"label": item.label, "url": url_for(item.endpoint), "endpoint": item.endpoint})
+        out.append({"label": item.label, "url": url_for(item.endpoint), "endpoint": item.endpoint,
+                    "current": False})
+    _mark_current(out, request.endpoint)
     return out
 
 

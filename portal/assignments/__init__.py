@@ -1,0 +1,1 @@
+"""Responsibility lists (phân công phụ trách): who answers for each criterion of the year."""

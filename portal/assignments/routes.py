@@ -1,0 +1,317 @@
+"""URL table of the responsibility lists. Views load, check, call a service, commit once."""
+import re
+from urllib.parse import quote
+
+from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal.accounts import roles as R
+from portal.accounts.models import Unit, User
+from portal.audit.queries import history_for
+from portal.catalogue import services as catalogue_services
+from portal.catalogue.models import Catalogue, Criterion
+from portal.exports.xlsx import xlsx_response
+from portal.extensions import db
+from portal.pdf import render_pdf
+from portal.settings.models import get_settings
+from portal.text import fold, nfc
+from portal.timeutil import today
+from portal.web.access import require
+from portal.web.concurrency import EditConflict
+from portal.web.htmx import is_htmx, render, trigger
+from portal.web.nav import home_panel, nav
+
+from . import exchange, services
+from .forms import AssignmentForm, BulkForm, ConfirmImportForm, CopyForm, HandoverForm, ImportForm
+from .policy import can_edit
+from .services import Filters
+
+bp = Blueprint("assignments", __name__, url_prefix="/phan-cong")
+
+nav("Việc của tôi", "assignments.mine", roles=(R.STAFF,), order=5)
+nav("Phân công phụ trách", "assignments.index", order=20)
+
+CHANGED = "assignments-changed"  # HX-Trigger event: the counter refreshes itself on it
+
+
+def _home_context(user):
+    return {"my": services.my_summary(catalogue_services.current_catalogue(), user)}
+
+
+home_panel("assignments/_home_panel.html", roles=(R.STAFF,), order=10, context=_home_context)
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+def _catalogue() -> Catalogue:
+    year = request.values.get("nam", type=int)
+    if year:
+        return catalogue_services.catalogue_for_year(year) or abort(404, f"Chưa có bộ nội dung năm {year}.")
+    return catalogue_services.current_catalogue() or abort(
+        404, "Chưa có bộ nội dung kiểm tra nào; hãy nhập bộ nội dung của năm trước khi phân công.")
+
+
+def _filters() -> Filters:
+    v = request.values
+    return Filters(area_id=v.get("linh_vuc", type=int), unit_id=v.get("don_vi", type=int),
+                   person_id=v.get("nguoi", type=int), unassigned=v.get("chua_phan_cong") == "1",
+                   q=nfc(v.get("q", "")).strip()[:200])
+
+
+def _criterion(criterion_id: int) -> Criterion:
+    return db.session.get(Criterion, criterion_id) or abort(404)
+
+
+def _people_units() -> dict[int, int | None]:
+    return dict(db.session.execute(select(User.id, User.unit_id)).all())
+
+
+def _list_context(catalogue, filters, **extra):
+    criteria = services.list_criteria(catalogue, filters)
+    years = db.session.scalars(select(Catalogue.year).order_by(Catalogue.year.desc())).all()
+    people, units = services.active_people(), services.active_units()
+    ctx = dict(catalogue=catalogue, filters=filters, criteria=criteria, years=years,
+               people=people, units=units, editable=can_edit(current_user),
+               unassigned=services.unassigned_count(catalogue), on_date=today())
+    if ctx["editable"]:
+        ctx["bulk"] = extra.pop("bulk", None) or BulkForm().fill_choices(
+            {str(p.id): p.full_name for p in people}, {str(u.id): u.name for u in units})
+    ctx.update(extra)
+    return ctx
+
+
+def _subtitle(filters: Filters) -> str:
+    parts = []
+    if filters.unit_id and (unit := db.session.get(Unit, filters.unit_id)):
+        parts.append(f"Đơn vị: {unit.name}")
+    if filters.person_id and (person := db.session.get(User, filters.person_id)):
+        parts.append(f"Người phụ trách: {person.full_name}"
+                     + (f" ({person.unit.name})" if person.unit else ""))
+    return "; ".join(parts)
+
+
+# --- lists -------------------------------------------------------------------------------
+
+@bp.get("/")
+def index():
+    catalogue = _catalogue()
+    return render("assignments/index.html", "table", **_list_context(catalogue, _filters()))
+
+
+@bp.get("/dem")
+def counter():
+    catalogue = _catalogue()
+    return render("assignments/_counter.html", unassigned=services.unassigned_count(catalogue),
+                  catalogue=catalogue)
+
+
+@bp.get("/cua-toi")
+def mine():
+    catalogue = _catalogue()
+    criteria = services.criteria_of_person(catalogue, current_user)
+    return render("assignments/mine.html", catalogue=catalogue,
+                  groups=services.group_by_area(criteria), count=len(criteria),
+                  summary=services.my_summary(catalogue, current_user),
+                  role_of=lambda c: services.person_role(c.assignment, current_user), on_date=today())
+
+
+@bp.get("/noi-dung/<int:criterion_id>")
+def detail(criterion_id: int):
+    criterion = _criterion(criterion_id)
+    assignment = criterion.assignment
+    return render("assignments/detail.html", criterion=criterion, assignment=assignment,
+                  history=services.history_of(criterion),
+                  changes=history_for(assignment) if assignment else [],
+                  editable=can_edit(current_user))
+
+
+@bp.get("/noi-dung/<int:criterion_id>/hang")
+def row(criterion_id: int):
+    criterion = _criterion(criterion_id)
+    return render("assignments/_row.html", c=criterion, editable=can_edit(current_user), on_date=today())
+
+
+# --- changes (secretariat and admin) -----------------------------------------------------
+
+@bp.route("/noi-dung/<int:criterion_id>/sua", methods=["GET", "POST"])
+@require(*R.MANAGERS)
+def edit(criterion_id: int):
+    criterion = _criterion(criterion_id)
+    form = AssignmentForm().fill_choices()
+    if request.method == "GET":
+        form.load(criterion.assignment)
+        return render("assignments/edit.html", "row", criterion=criterion, form=form)
+    if not form.validate():
+        return render("assignments/edit.html", "row", 422, criterion=criterion, form=form)
+    try:
+        services.save_assignment(criterion, form.to_data(_people_units()), form.version.data,
+                                 reason="Sửa phân công")
+        db.session.commit()
+    except (EditConflict, StaleDataError):
+        db.session.rollback()
+        return render("assignments/edit.html", "row", 409, criterion=criterion, form=form,
+                      conflict=EditConflict.message)
+    if is_htmx():
+        response = render("assignments/_row.html", c=criterion, editable=True, on_date=today())
+        return trigger(response, CHANGED)
+    flash(f"Đã lưu phân công nội dung {criterion.code}.", "success")
+    return redirect(url_for(".detail", criterion_id=criterion.id), code=303)
+
+
+@bp.post("/giao")
+@require(*R.MANAGERS)
+def bulk():
+    catalogue = _catalogue()
+    form = BulkForm().fill_choices()
+    if not form.validate():
+        if is_htmx():
+            response = render("assignments/index.html", "bulk_errors", 422, bulk=form)
+            response.headers["HX-Retarget"] = "#bulk-errors"
+            response.headers["HX-Reswap"] = "innerHTML"
+            return response
+        for errors in form.errors.values():
+            for e in errors:
+                flash(e, "error")
+        return redirect(url_for(".index", nam=catalogue.year, **_filters().as_args()), code=303)
+    ids = {int(i) for i in form.criteria.data if str(i).isdigit()}
+    criteria = [c for c in services.list_criteria(catalogue) if c.id in ids]
+    lead_person = int(form.lead_person.data) if form.lead_person.data else None
+    lead_unit = int(form.lead_unit.data) if form.lead_unit.data else _people_units().get(lead_person)
+    count = services.assign_many(criteria, lead_unit, lead_person,
+                                 coordinator_person_ids=[int(i) for i in form.coordinator_persons.data],
+                                 timeframe=form.timeframe.data or "")
+    db.session.commit()
+    message = f"Đã phân công {count} nội dung kiểm tra."
+    if is_htmx():
+        response = render("assignments/index.html", "table",
+                          **_list_context(catalogue, _filters(), message=message))
+        return trigger(response, CHANGED)
+    flash(message, "success")
+    return redirect(url_for(".index", nam=catalogue.year, **_filters().as_args()), code=303)
+
+
+@bp.route("/ban-giao", methods=["GET", "POST"])
+@require(*R.MANAGERS)
+def handover():
+    form = HandoverForm().fill_choices()
+    if form.validate_on_submit():
+        source = db.session.get(User, int(form.from_person.data)) or abort(404)
+        target = db.session.get(User, int(form.to_person.data)) or abort(404)
+        catalogue = catalogue_services.current_catalogue()
+        moved = services.handover(source, target, form.reason.data or "", catalogue=catalogue)
+        db.session.commit()
+        flash(f"Đã bàn giao {moved} phân công từ {source.full_name} sang {target.full_name}"
+              f"{f' (bộ nội dung năm {catalogue.year})' if catalogue else ''}.", "success")
+        return redirect(url_for(".index", nguoi=target.id), code=303)
+    status = 422 if request.method == "POST" else 200
+    catalogue = catalogue_services.current_catalogue()
+    counts = services.load_by_person(catalogue) if catalogue else {}
+    return render("assignments/handover.html", status=status, form=form, counts=counts,
+                  people=services.active_people())
+
+
+@bp.route("/sao-chep", methods=["GET", "POST"])
+@require(*R.MANAGERS)
+def copy():
+    catalogues = list(db.session.scalars(select(Catalogue).order_by(Catalogue.year.desc())))
+    form = CopyForm()
+    choices = {str(c.id): f"Năm {c.year}" for c in catalogues}
+    form.source.choices, form.target.choices = choices, choices
+    if request.method == "GET" and len(catalogues) > 1:
+        form.source.data, form.target.data = str(catalogues[1].id), str(catalogues[0].id)
+    result = None
+    if form.validate_on_submit():
+        source = db.session.get(Catalogue, int(form.source.data))
+        target = db.session.get(Catalogue, int(form.target.data))
+        result = services.copy_year(source, target)
+        db.session.commit()
+        flash(f"Đã sao chép {result.copied} phân công từ năm {source.year} sang năm {target.year}.",
+              "success")
+        return render("assignments/copy.html", form=form, result=result, source=source, target=target,
+                      catalogues=catalogues)
+    status = 422 if request.method == "POST" else 200
+    return render("assignments/copy.html", status=status, form=form, result=None, catalogues=catalogues)
+
+
+# --- Excel and PDF -----------------------------------------------------------------------
+
+def _file_stem(catalogue, filters) -> str:
+    stem = f"Phan cong phu trach {catalogue.year}"
+    if filters.unit_id and (unit := db.session.get(Unit, filters.unit_id)):
+        stem += f" - {unit.short_name or unit.name}"
+    if filters.person_id and (person := db.session.get(User, filters.person_id)):
+        stem += f" - {person.full_name}"
+    return stem
+
+
+@bp.get("/xuat.xlsx")
+def export_xlsx():
+    catalogue, filters = _catalogue(), _filters()
+    criteria = services.list_criteria(catalogue, filters)
+    heading = [f"DANH SÁCH PHÂN CÔNG PHỤ TRÁCH NỘI DUNG KIỂM TRA CẢI CÁCH HÀNH CHÍNH NĂM {catalogue.year}"]
+    if sub := _subtitle(filters):
+        heading.append(sub)
+    data = exchange.build_xlsx(criteria, heading)
+    return xlsx_response(data, _file_stem(catalogue, filters) + ".xlsx")
+
+
+@bp.get("/xuat.pdf")
+def export_pdf():
+    catalogue, filters = _catalogue(), _filters()
+    criteria = services.list_criteria(catalogue, filters)
+    rows = exchange.table_rows(criteria)
+    ward = get_settings()
+    doc = {
+        "issuer_parent": ward.issuer_parent, "issuer_name": ward.issuer_name,
+        "number": "", "place": ward.place_name, "date": today(),
+        "title": f"DANH SÁCH PHÂN CÔNG PHỤ TRÁCH NỘI DUNG KIỂM TRA CẢI CÁCH HÀNH CHÍNH NĂM {catalogue.year}",
+        "subtitle": _subtitle(filters), "recipients": ward.recipients,
+        "sign_lines": ward.sign_lines, "signer_name": ward.signer_name,
+    }
+    year, stem = catalogue.year, _file_stem(catalogue, filters)
+    db.session.commit()  # never hold a transaction open while rendering
+    data = render_pdf("assignments/pdf.html", doc=doc, rows=rows, year=year)
+    ascii_name = re.sub(r"[^a-z0-9]+", "-", fold(stem)).strip("-") + ".pdf"
+    return Response(data, mimetype="application/pdf", headers={
+        "Content-Disposition": f"inline; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(stem + '.pdf', safe='')}"})
+
+
+@bp.route("/nhap", methods=["GET", "POST"])
+@require(*R.MANAGERS)
+def import_file():
+    catalogue = _catalogue()
+    form = ImportForm()
+    changes, errors, token = None, [], None
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            errors = [e for field in form.errors.values() for e in field]
+        else:
+            changes, errors = exchange.parse_import(form.file.data, catalogue)
+            if not errors:
+                token = exchange.sign_changes(catalogue, changes)
+    status = 422 if errors else 200
+    return render("assignments/import.html", status=status, form=form, catalogue=catalogue,
+                  changes=changes, errors=errors, confirm=ConfirmImportForm(token=token) if token else None)
+
+
+@bp.post("/nhap/xac-nhan")
+@require(*R.MANAGERS)
+def import_confirm():
+    form = ConfirmImportForm()
+    loaded = exchange.load_changes(form.token.data) if form.validate_on_submit() else None
+    if loaded is None:
+        flash("Dữ liệu xác nhận không hợp lệ hoặc đã bị sửa; hãy tải tệp lên lại.", "error")
+        return redirect(url_for(".import_file"), code=303)
+    catalogue_id, rows = loaded
+    catalogue = db.session.get(Catalogue, catalogue_id) or abort(404)
+    try:
+        count = exchange.apply_changes(catalogue, rows)
+        db.session.commit()
+    except ValueError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for(".import_file", nam=catalogue.year), code=303)
+    flash(f"Đã nhập {count} phân công từ tệp Excel.", "success")
+    return redirect(url_for(".index", nam=catalogue.year), code=303)
