@@ -84,3 +84,30 @@ def seed(context):
     db.session.add(Evaluation(round_id=r1.id, area_id=area_1.id,
                               text="Lĩnh vực thực hiện tốt; văn bản chỉ đạo ban hành kịp thời."))
     db.session.flush()
+    _round_one_findings(r1, [r for r in rows if r.round_id == r1.id], people)
+
+
+def _round_one_findings(r1, reports, people):
+    """Đợt 1's "Chưa đạt" ratings became findings, each with a remedy: two done and confirmed by
+    the team, the others still open (one of them overdue), as the year would have left them."""
+    from portal.findings.models import Finding
+    from portal.findings.services import add_remedy, record_finding, refresh_closure
+
+    failed = [r for r in reports if r.review and r.review.rating == "chua_dat"][:5]
+    for n, rep in enumerate(failed):
+        finding = record_finding(
+            source="round", source_id=rep.id, round_id=r1.id, found_on=date(2026, 7, 10),
+            criterion_id=rep.criterion_id, unit_id=rep.unit_id, person_id=rep.author_id,
+            description=f"Nội dung {rep.criterion.code}: chưa có tài liệu kiểm chứng kèm theo báo cáo.",
+            cause="chu_quan", recommendation="Bổ sung văn bản, hồ sơ chứng minh kết quả thực hiện.",
+            created_by=people["vp.viet"])
+        remedy = add_remedy(finding, action="Bổ sung đầy đủ tài liệu kiểm chứng và báo cáo Đoàn kiểm tra.",
+                            owner_id=rep.author_id, deadline=date(2026, 9, 30) if n != 2 else date(2026, 8, 15))
+        if n < 2:
+            remedy.status, remedy.done_on = "done", date(2026, 9, 20)
+            remedy.confirmed_by_id, remedy.confirmed_at = people["vp.viet"].id, datetime(2026, 9, 25, 3, 0)
+        elif n == 3:
+            remedy.status = "doing"
+    db.session.flush()
+    for finding in db.session.scalars(select(Finding).where(Finding.round_id == r1.id)):
+        refresh_closure(finding)
