@@ -16,7 +16,24 @@ from portal import create_app
 from portal.demo import DEMO_PASSWORD, load_demo
 from portal.extensions import db
 
-PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+BASE_PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+# Under pytest-xdist each worker gets a database of its own: <name>_gw0, <name>_gw1, …
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+PG_URL = f"{BASE_PG_URL}_{_WORKER}" if BASE_PG_URL and _WORKER else BASE_PG_URL
+
+
+def _ensure_pg_database(url: str) -> None:
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                              {"n": target.database}).scalar()
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
 
 
 def _config(db_url: str, tmp: Path) -> dict:
@@ -36,6 +53,8 @@ def _config(db_url: str, tmp: Path) -> dict:
 def template_db(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("template")
     url = PG_URL or f"sqlite:///{tmp / 'template.db'}"
+    if PG_URL:
+        _ensure_pg_database(PG_URL)
     app = create_app(_config(url, tmp))
     with app.app_context():
         if PG_URL:
