@@ -1,0 +1,77 @@
+"""Demo rounds: Đợt 1 (6 tháng) closed and reviewed; Đợt 2 (cuối năm) under review with a mix
+of submitted, draft and late reports and one clarification thread."""
+from datetime import date, datetime
+
+from portal.extensions import db
+
+from .models import ClarificationMessage, Evaluation, Report, Review, Round
+
+# Who answers for each area when the assignments area has nothing yet.
+AREA_AUTHORS = {"1.1": "vp.thu", "1.2": "vp.khoa", "1.3": "tt.mai", "1.4": "vhxh.ha",
+                "1.5": "vp.viet", "1.6": "kt.lan", "1.7": "vhxh.nhung"}
+RATING_CYCLE = ["dat", "dat", "dat", "mot_phan", "dat", "chua_dat", "dat"]
+
+
+def _author(criterion, people):
+    return people.get(AREA_AUTHORS.get(criterion.area.code, ""))
+
+
+def seed(context):
+    people, catalogue = context["people"], context["catalogue"]
+    criteria = [c for a in catalogue.areas for c in a.criteria]
+    team = dict(leader=people["vhxh.nhung"], members=[people["vp.viet"], people["kt.duc"]])
+    r1 = Round(catalogue_id=catalogue.id, year=catalogue.year, name="Đợt 1 - Kiểm tra 6 tháng đầu năm 2026",
+               kind="6thang", period_from=date(2026, 1, 1), period_to=date(2026, 6, 30),
+               start_on=date(2026, 7, 1), end_on=date(2026, 7, 10), report_deadline=date(2026, 6, 26),
+               state="closed", closed_at=datetime(2026, 7, 12, 3, 0), **team)
+    r2 = Round(catalogue_id=catalogue.id, year=catalogue.year, name="Đợt 2 - Kiểm tra cuối năm 2026",
+               kind="cuoinam", period_from=date(2026, 1, 1), period_to=date(2026, 10, 15),
+               start_on=date(2026, 10, 20), end_on=date(2026, 10, 25), report_deadline=date(2026, 10, 15),
+               state="review", **team)
+    db.session.add_all([r1, r2])
+    db.session.flush()
+    r2.previous_id = r1.id
+    rows = []
+    reviewer = people["vp.viet"]
+    for i, c in enumerate(criteria):
+        author = _author(c, people)
+        if author is None:
+            continue
+        text = f"Đã triển khai thực hiện nội dung {c.code} theo kế hoạch CCHC năm 2026 của phường."
+        value = 85 if c.is_indicator else None
+        rep1 = Report(round_id=r1.id, criterion_id=c.id, author_id=author.id, unit_id=author.unit_id,
+                      state="submitted", status="done" if i % 5 else "doing", done_text=text,
+                      indicator_value=value, difficulties="" if i % 6 else "Thiếu nhân lực chuyên trách.",
+                      proposals="" if i % 9 else "Đề nghị bổ sung kinh phí số hóa tài liệu.",
+                      submitted_at=datetime(2026, 6, 24 + (1 if i % 11 == 0 else 0), 2, 0),
+                      late=False)
+        rep1.review = Review(rating=RATING_CYCLE[i % len(RATING_CYCLE)], reviewer_id=reviewer.id,
+                             comment="Báo cáo đầy đủ, có tài liệu kiểm chứng." if i % 7 != 5
+                             else "Chưa có tài liệu kiểm chứng kèm theo.",
+                             reviewed_at=datetime(2026, 7, 5, 3, 0))
+        # Đợt 2: pre-filled from Đợt 1; a mix of submitted (some late), drafts and one clarification.
+        phase = i % 4
+        rep2 = Report(round_id=r2.id, criterion_id=c.id, author_id=author.id, unit_id=author.unit_id,
+                      done_text=text + " Tiếp tục duy trì trong 6 tháng cuối năm.", indicator_value=value,
+                      state="draft", status="")
+        if phase in (0, 1, 2):
+            rep2.state, rep2.status = "submitted", "done"
+            late = phase == 2 and i % 8 == 2
+            rep2.submitted_at = datetime(2026, 10, 17 if late else 14, 2, 0)
+            rep2.late = late
+            if phase == 0 and i < 30:
+                rep2.review = Review(rating=RATING_CYCLE[i % len(RATING_CYCLE)], reviewer_id=reviewer.id,
+                                     comment="Đã kiểm tra hồ sơ.", reviewed_at=datetime(2026, 10, 21, 3, 0))
+        rows += [rep1, rep2]
+    db.session.add_all(rows)
+    db.session.flush()
+    # One clarification thread on a submitted report of Đợt 2.
+    target = next(r for r in rows if r.round_id == r2.id and r.state == "submitted" and r.review is None)
+    target.state = "clarify"
+    db.session.add(ClarificationMessage(report_id=target.id, author_id=reviewer.id, kind="request",
+                                        body="Đề nghị bổ sung văn bản chứng minh kết quả thực hiện.",
+                                        created_at=datetime(2026, 10, 21, 4, 0)))
+    area_1 = catalogue.areas[0]
+    db.session.add(Evaluation(round_id=r1.id, area_id=area_1.id,
+                              text="Lĩnh vực thực hiện tốt; văn bản chỉ đạo ban hành kịp thời."))
+    db.session.flush()

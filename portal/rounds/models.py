@@ -1,0 +1,211 @@
+"""Rounds (đợt kiểm tra), the self-assessment reports in them, the team's reviews and the
+clarification threads. A report snapshots who was in charge of its criterion when the round
+opened, so later re-assignments never rewrite history."""
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Column, ForeignKey, Numeric, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.timeutil import now_utc
+
+KINDS = {"6thang": "Kiểm tra 6 tháng", "cuoinam": "Kiểm tra cuối năm", "khac": "Khác"}
+STATES = {"draft": "Dự thảo", "open": "Đang nhận báo cáo", "review": "Đang thẩm định", "closed": "Đã kết thúc"}
+REPORT_STATUSES = {
+    "done": "Đã hoàn thành",
+    "doing": "Đang thực hiện",
+    "todo": "Chưa thực hiện",
+    "na": "Không phát sinh",
+}
+# The report's place in the workflow (separate from the work status the author reports).
+REPORT_STATES = {"draft": "Đang soạn", "submitted": "Đã gửi", "clarify": "Cần giải trình"}
+RATINGS = {"dat": "Đạt", "mot_phan": "Đạt một phần", "chua_dat": "Chưa đạt"}
+
+round_member = Table(
+    "round_member",
+    db.metadata,
+    Column("round_id", ForeignKey("round.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+)
+
+report_evidence = Table(
+    "report_evidence",
+    db.metadata,
+    Column("report_id", ForeignKey("report.id", ondelete="CASCADE"), primary_key=True),
+    Column("stored_file_id", ForeignKey("stored_file.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Round(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    catalogue_id: Mapped[int] = mapped_column(ForeignKey("catalogue.id"), index=True)
+    year: Mapped[int] = mapped_column(index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), default="6thang")
+    period_from: Mapped[date | None]
+    period_to: Mapped[date | None]
+    start_on: Mapped[date]
+    end_on: Mapped[date]
+    report_deadline: Mapped[date]
+    leader_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    state: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("round.id", ondelete="SET NULL"))
+    reopen_reason: Mapped[str] = mapped_column(Text, default="")
+    closed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    version: Mapped[int] = mapped_column(default=1)
+
+    catalogue = relationship("Catalogue")
+    leader = relationship("User", foreign_keys=[leader_id])
+    members = relationship("User", secondary=round_member, order_by="User.full_name")
+    previous = relationship("Round", remote_side=[id])
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def audit_label(self):
+        return self.name
+
+    @property
+    def kind_label(self):
+        return KINDS.get(self.kind, self.kind)
+
+    @property
+    def state_label(self):
+        return STATES.get(self.state, self.state)
+
+    @property
+    def team_ids(self) -> set[int]:
+        ids = {m.id for m in self.members}
+        if self.leader_id:
+            ids.add(self.leader_id)
+        return ids
+
+
+class Report(db.Model):
+    """Báo cáo tự kiểm tra: one criterion in one round, by the person in charge."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), index=True)
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criterion.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="SET NULL"), index=True)
+    state: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    status: Mapped[str] = mapped_column(String(20), default="")
+    done_text: Mapped[str] = mapped_column(Text, default="")
+    indicator_value: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    difficulties: Mapped[str] = mapped_column(Text, default="")
+    proposals: Mapped[str] = mapped_column(Text, default="")
+    self_score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
+    submitted_at: Mapped[datetime | None]
+    late: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
+
+    round: Mapped[Round] = relationship()
+    criterion = relationship("Criterion")
+    author = relationship("User", foreign_keys=[author_id])
+    unit = relationship("Unit")
+    files = relationship("StoredFile", secondary=report_evidence, order_by="StoredFile.id")
+    documents: Mapped[list["ReportDocument"]] = relationship(
+        back_populates="report", order_by="ReportDocument.id", cascade="all, delete-orphan")
+    messages: Mapped[list["ClarificationMessage"]] = relationship(
+        back_populates="report", order_by="ClarificationMessage.id", cascade="all, delete-orphan")
+    review: Mapped["Review | None"] = relationship(back_populates="report", uselist=False,
+                                                   cascade="all, delete-orphan")
+
+    __table_args__ = (UniqueConstraint("round_id", "criterion_id"),)
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def audit_label(self):
+        return f"Báo cáo nội dung #{self.criterion_id} (đợt #{self.round_id})"
+
+    @property
+    def status_label(self):
+        return REPORT_STATUSES.get(self.status, "Chưa chọn")
+
+    @property
+    def state_label(self):
+        return REPORT_STATES.get(self.state, self.state)
+
+
+class ReportDocument(db.Model):
+    """A document cited as evidence (số ký hiệu, ngày ban hành, trích yếu)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    number: Mapped[str] = mapped_column(String(100))
+    issued_on: Mapped[date | None]
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+    report: Mapped[Report] = relationship(back_populates="documents")
+
+    @property
+    def audit_label(self):
+        return f"Văn bản {self.number}"
+
+
+class Review(db.Model):
+    """The team's verdict on one report (nhận xét, đánh giá, điểm thẩm định)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), unique=True)
+    rating: Mapped[str] = mapped_column(String(20), default="")
+    comment: Mapped[str] = mapped_column(Text, default="")
+    appraised_score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    reviewed_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
+
+    report: Mapped[Report] = relationship(back_populates="review")
+    reviewer = relationship("User")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def audit_label(self):
+        return f"Đánh giá báo cáo #{self.report_id}"
+
+    @property
+    def rating_label(self):
+        return RATINGS.get(self.rating, "")
+
+
+class ClarificationMessage(db.Model):
+    """One message of a report's clarification thread (yêu cầu giải trình / trả lời)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(20), default="request")  # request | answer
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    report: Mapped[Report] = relationship(back_populates="messages")
+    author = relationship("User")
+
+    @property
+    def audit_label(self):
+        return f"Giải trình báo cáo #{self.report_id}"
+
+
+class Evaluation(db.Model):
+    """The team's written evaluation of one area or one person in charge, for a round."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), index=True)
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id", ondelete="CASCADE"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text, default="")
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
+
+    __table_args__ = (UniqueConstraint("round_id", "area_id", "person_id"),)
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def audit_label(self):
+        return f"Nhận xét đợt #{self.round_id}"

@@ -1,0 +1,470 @@
+"""URL table of the rounds area. Each view: load, check access, call a service, commit once."""
+from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal.accounts import roles as R
+from portal.accounts.models import Unit, User
+from portal.catalogue.models import Catalogue
+from portal.extensions import db
+from portal.timeutil import today
+from portal.web.access import deny_unless, require
+from portal.web.concurrency import EditConflict, check_version
+from portal.web.errors import error_response
+from portal.web.forms import EmptyForm
+from portal.web.htmx import hx_redirect, is_htmx, render
+from portal.web.nav import home_panel, nav
+
+from . import services as S
+from .forms import (DocumentForm, EvaluationForm, FindingForm, MessageForm, ReopenForm, ReportForm,
+                    ReviewForm, RoundForm)
+from .models import RATINGS, Evaluation, Report, Round
+
+bp = Blueprint("rounds", __name__, url_prefix="/dot-kiem-tra")
+
+nav("Đợt kiểm tra", "rounds.index", order=30)
+home_panel("rounds/_home_panel.html", order=20,
+           context=lambda user: {"round_items": S.home_items(user, today())})
+
+try:  # delivery (dedupe, e-mail, `flask reminders send`) belongs to the notifications area
+    from portal.notifications.registry import register_provider
+
+    register_provider(S.due_reminders)
+except ImportError:
+    pass
+
+
+# -- helpers ---------------------------------------------------------------------------------
+def _round(round_id: int) -> Round:
+    return db.session.get(Round, round_id) or abort(404, "Không tìm thấy đợt kiểm tra.")
+
+
+def _report(report_id: int) -> Report:
+    report = db.session.get(Report, report_id) or abort(404, "Không tìm thấy báo cáo.")
+    deny_unless(S.can_view_report(current_user, report))
+    return report
+
+
+def _refuse(message: str, back: str, status: int = 422):
+    """A rule refused the request: say so plainly, save nothing."""
+    db.session.rollback()
+    if is_htmx():
+        return error_response(status, message)
+    flash(message, "error")
+    return redirect(back, code=303)
+
+
+def _commit(message: str, back: str, category: str = "success"):
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise EditConflict() from None
+    flash(message, category)
+    return hx_redirect(back) if is_htmx() else redirect(back, code=303)
+
+
+def _closed_guard(rnd: Round, back: str):
+    if rnd.state == "closed":
+        db.session.rollback()
+        return error_response(409, S.CLOSED_MESSAGE)
+    return None
+
+
+def _form_errors(form) -> str:
+    return " ".join(e for errs in form.errors.values() for e in errs)
+
+
+def _people():
+    return db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.full_name)).all()
+
+
+# -- rounds ----------------------------------------------------------------------------------
+@bp.get("/")
+def index():
+    rounds = db.session.scalars(select(Round).order_by(Round.year.desc(), Round.start_on.desc())).all()
+    return render("rounds/index.html", rounds=rounds, can_manage=S.is_manager(current_user))
+
+
+def _fill_round_form(form: RoundForm, rnd: Round | None):
+    people = _people()
+    form.leader_id.choices = {0: "— Chưa chọn —", **{u.id: u.full_name for u in people}}
+    form.member_ids.choices = {u.id: f"{u.full_name} ({u.unit.short_name if u.unit else ''})" for u in people}
+    others = db.session.scalars(select(Round).order_by(Round.start_on.desc())).all()
+    form.previous_id.choices = {0: "— Không kế thừa —",
+                                **{r.id: r.name for r in others if rnd is None or r.id != rnd.id}}
+
+
+@bp.route("/moi", methods=["GET", "POST"])
+@require(*R.MANAGERS)
+def create():
+    form = RoundForm()
+    _fill_round_form(form, None)
+    if request.method == "GET":
+        last = db.session.scalar(select(Round).order_by(Round.start_on.desc()).limit(1))
+        form.previous_id.data = last.id if last else 0
+    if form.validate_on_submit():
+        catalogue = db.session.scalar(select(Catalogue).where(Catalogue.year == form.start_on.data.year)) \
+            or db.session.scalar(select(Catalogue).order_by(Catalogue.year.desc()).limit(1))
+        if catalogue is None:
+            flash("Chưa có bộ nội dung kiểm tra: hãy nhập bộ nội dung trước khi tạo đợt.", "error")
+        else:
+            rnd = S.create_round(
+                catalogue, name=form.name.data, kind=form.kind.data, start_on=form.start_on.data,
+                end_on=form.end_on.data, report_deadline=form.report_deadline.data,
+                period_from=form.period_from.data, period_to=form.period_to.data,
+                leader=db.session.get(User, form.leader_id.data) if form.leader_id.data else None,
+                members=[db.session.get(User, i) for i in form.member_ids.data],
+                previous=db.session.get(Round, form.previous_id.data) if form.previous_id.data else None)
+            return _commit(f"Đã tạo đợt kiểm tra “{rnd.name}” (dự thảo).", url_for("rounds.show", round_id=rnd.id))
+    status = 422 if form.errors else 200
+    return render("rounds/round_form.html", form=form, rnd=None, status=status)
+
+
+@bp.route("/<int:round_id>/sua", methods=["GET", "POST"])
+@require(*R.MANAGERS)
+def edit(round_id):
+    rnd = _round(round_id)
+    back = url_for("rounds.show", round_id=rnd.id)
+    if (refused := _closed_guard(rnd, back)) is not None:
+        return refused
+    form = RoundForm(obj=rnd)
+    _fill_round_form(form, rnd)
+    if request.method == "GET":
+        form.leader_id.data = rnd.leader_id or 0
+        form.member_ids.data = [m.id for m in rnd.members]
+        form.previous_id.data = rnd.previous_id or 0
+        form.version.data = rnd.version
+    if form.validate_on_submit():
+        check_version(rnd, form.version.data)
+        rnd.name = form.name.data.strip()
+        rnd.kind = form.kind.data
+        rnd.period_from, rnd.period_to = form.period_from.data, form.period_to.data
+        rnd.start_on, rnd.end_on = form.start_on.data, form.end_on.data
+        if form.report_deadline.data:
+            rnd.report_deadline = form.report_deadline.data
+        rnd.leader_id = form.leader_id.data or None
+        rnd.members = [db.session.get(User, i) for i in form.member_ids.data]
+        if rnd.state == "draft":
+            rnd.previous_id = form.previous_id.data or None
+        return _commit("Đã lưu đợt kiểm tra.", back)
+    return render("rounds/round_form.html", form=form, rnd=rnd, status=422 if form.errors else 200)
+
+
+@bp.get("/<int:round_id>")
+def show(round_id):
+    """The round at a glance: progress per area and unit, the matrix, drill-down by area."""
+    rnd = _round(round_id)
+    if not S.can_read_round(current_user, rnd):
+        return redirect(url_for("rounds.mine", round_id=rnd.id))
+    area_id = request.args.get("linh_vuc", type=int)
+    reports = S.round_reports(rnd.id)
+    rows = [r for r in reports if r.criterion.area_id == area_id] if area_id else []
+    scores = None
+    if any(r.criterion.max_points is not None for r in reports):
+        own_areas, own = S.round_scores(reports)
+        appraised_areas, appraised = S.round_scores(reports, appraised=True)
+        scores = {"own_areas": own_areas, "own": own, "appraised_areas": appraised_areas, "appraised": appraised}
+    return render("rounds/show.html", "drill" if area_id else None, rnd=rnd, reports=reports,
+                  areas=S.area_progress(reports), units=S.unit_progress(reports), rows=rows,
+                  area_id=area_id, scores=scores, phases=S.PHASES, transitions=S.TRANSITIONS, labels=S.TRANSITION_LABELS,
+                  can_manage=S.is_manager(current_user), is_admin=current_user.has_role(R.ADMIN),
+                  reopen_form=ReopenForm(), form=EmptyForm(), today=today)
+
+
+@bp.post("/<int:round_id>/trang-thai")
+def move(round_id):
+    rnd = _round(round_id)
+    back = url_for("rounds.show", round_id=rnd.id)
+    deny_unless(S.is_manager(current_user))
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    target = request.form.get("target", "")
+    try:
+        S.move_round(rnd, target, current_user, reason=request.form.get("reason", ""))
+    except S.RuleError as exc:
+        if rnd.state == "closed":  # a closed round stays closed: answer plainly, as every write does
+            db.session.rollback()
+            return error_response(409, exc.message)
+        return _refuse(exc.message, back)
+    return _commit(f"Đợt kiểm tra chuyển sang trạng thái: {rnd.state_label}.", back)
+
+
+@bp.get("/<int:round_id>/cua-toi")
+def mine(round_id):
+    rnd = _round(round_id)
+    reports = S.my_reports(current_user, rnd.id)
+    return render("rounds/mine.html", rnd=rnd, reports=reports, days_left=(rnd.report_deadline - today()).days)
+
+
+@bp.get("/<int:round_id>/tham-dinh")
+def queue(round_id):
+    rnd = _round(round_id)
+    deny_unless(S.can_read_round(current_user, rnd))
+    args = request.args
+    filters = {"area_id": args.get("linh_vuc", type=int), "unit_id": args.get("don_vi", type=int),
+               "person_id": args.get("nguoi", type=int), "state": args.get("trang_thai") or None,
+               "rating": args.get("danh_gia") or None, "late": args.get("tre") == "1"}
+    reports = S.round_reports(rnd.id, **filters)
+    authors = db.session.scalars(select(User).join(Report, Report.author_id == User.id)
+                                 .where(Report.round_id == rnd.id).distinct().order_by(User.full_name)).all()
+    units = db.session.scalars(select(Unit).join(Report, Report.unit_id == Unit.id)
+                               .where(Report.round_id == rnd.id).distinct().order_by(Unit.position)).all()
+    return render("rounds/queue.html", "results", rnd=rnd, reports=reports, filters=filters,
+                  authors=authors, units=units, areas=rnd.catalogue.areas, phases=S.PHASES, ratings=RATINGS)
+
+
+# -- reports ---------------------------------------------------------------------------------
+def _report_page(report: Report, *, form=None, review_form=None, status=200):
+    user = current_user
+    rnd = report.round
+    if form is None:
+        form = ReportForm(obj=report)
+        form.version.data = report.version
+        form.indicator_value.data = "" if report.indicator_value is None else str(report.indicator_value)
+        form.self_score.data = "" if report.self_score is None else str(report.self_score)
+    if review_form is None:
+        review_form = ReviewForm(obj=report.review) if report.review else ReviewForm()
+        if report.review:
+            review_form.version.data = report.review.version
+            review_form.appraised_score.data = ("" if report.review.appraised_score is None
+                                                else str(report.review.appraised_score))
+    findings = [f for f in S.findings_for_round(rnd.id) if f.source_id == report.id]
+    return render("rounds/report.html", report=report, rnd=rnd, form=form, review_form=review_form,
+                  can_edit=S.can_edit_report(user, report), can_review=S.can_review(user, report),
+                  reusable=S.reusable_files(report) if S.can_edit_report(user, report) else [],
+                  findings=findings, message_form=MessageForm(), finding_form=FindingForm(),
+                  document_form=DocumentForm(), action_form=EmptyForm(), status=status)
+
+
+@bp.get("/bao-cao/<int:report_id>")
+def report(report_id):
+    return _report_page(_report(report_id))
+
+
+@bp.post("/bao-cao/<int:report_id>")
+def save_report(report_id):
+    report = _report(report_id)
+    back = url_for("rounds.report", report_id=report.id)
+    if (refused := _closed_guard(report.round, back)) is not None:
+        return refused
+    deny_unless(S.can_edit_report(current_user, report))
+    form = ReportForm()
+    if not form.validate_on_submit():
+        return _report_page(report, form=form, status=422)
+    check_version(report, form.version.data)
+    submit = request.form.get("action") == "submit"
+    try:
+        S.save_report(report, form.data, submit=submit)
+    except S.RuleError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return _report_page(report, form=form, status=422)
+    if submit:
+        note = " (gửi sau hạn, được đánh dấu trễ hạn)" if report.late else ""
+        return _commit(f"Đã gửi báo cáo cho đoàn kiểm tra{note}.", back)
+    return _commit("Đã lưu bản nháp báo cáo.", back)
+
+
+def _author_action(report_id):
+    report = _report(report_id)
+    back = url_for("rounds.report", report_id=report.id)
+    refused = _closed_guard(report.round, back)
+    if refused is None:
+        deny_unless(S.can_edit_report(current_user, report))
+    return report, back, refused
+
+
+@bp.post("/bao-cao/<int:report_id>/tep")
+def upload(report_id):
+    report, back, refused = _author_action(report_id)
+    if refused is not None:
+        return refused
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    uploads = [f for f in request.files.getlist("files") if f and f.filename]
+    try:
+        saved = S.add_files(report, uploads, current_user)
+    except S.RuleError as exc:
+        return _refuse(exc.message, back)
+    return _commit(f"Đã tải lên {len(saved)} tệp minh chứng.", back)
+
+
+@bp.post("/bao-cao/<int:report_id>/tep/dung-lai")
+def reuse(report_id):
+    report, back, refused = _author_action(report_id)
+    if refused is not None:
+        return refused
+    try:
+        S.reuse_file(report, request.form.get("file_id", type=int) or 0)
+    except S.RuleError as exc:
+        return _refuse(exc.message, back)
+    return _commit("Đã dùng lại tài liệu của đợt trước.", back)
+
+
+@bp.post("/bao-cao/<int:report_id>/tep/<int:file_id>/go")
+def unlink(report_id, file_id):
+    report, back, refused = _author_action(report_id)
+    if refused is not None:
+        return refused
+    S.remove_file(report, file_id)
+    return _commit("Đã gỡ tệp khỏi báo cáo.", back)
+
+
+@bp.get("/bao-cao/<int:report_id>/tep/<int:file_id>")
+def file(report_id, file_id):
+    """Serve a file only to people who may see the report; ?xem=1 shows it inline (preview)."""
+    from portal.evidence.services import send_stored_file
+
+    report = _report(report_id)
+    stored = S.file_visible_in(report, file_id) or abort(404, "Không tìm thấy tệp.")
+    inline = request.args.get("xem") == "1" and (
+        stored.content_type == "application/pdf" or stored.content_type.startswith("image/"))
+    return send_stored_file(stored, inline=inline)
+
+
+@bp.post("/bao-cao/<int:report_id>/van-ban")
+def add_document(report_id):
+    report, back, refused = _author_action(report_id)
+    if refused is not None:
+        return refused
+    form = DocumentForm()
+    if not form.validate_on_submit():
+        return _refuse(_form_errors(form) or "Dữ liệu văn bản không hợp lệ.", back)
+    try:
+        S.add_document(report, form.number.data, form.issued_on.data, form.summary.data)
+    except S.RuleError as exc:
+        return _refuse(exc.message, back)
+    return _commit("Đã thêm văn bản minh chứng.", back)
+
+
+@bp.post("/bao-cao/<int:report_id>/van-ban/<int:doc_id>/xoa")
+def remove_document(report_id, doc_id):
+    report, back, refused = _author_action(report_id)
+    if refused is not None:
+        return refused
+    S.remove_document(report, doc_id)
+    return _commit("Đã xóa văn bản minh chứng.", back)
+
+
+@bp.post("/bao-cao/<int:report_id>/tra-loi")
+def answer(report_id):
+    report = _report(report_id)
+    back = url_for("rounds.report", report_id=report.id)
+    if (refused := _closed_guard(report.round, back)) is not None:
+        return refused
+    deny_unless(report.author_id == current_user.id)
+    form = MessageForm()
+    if not form.validate_on_submit():
+        return _refuse(_form_errors(form), back)
+    try:
+        S.answer_clarification(report, current_user, form.body.data)
+    except S.RuleError as exc:
+        return _refuse(exc.message, back)
+    return _commit("Đã gửi nội dung giải trình cho đoàn kiểm tra.", back)
+
+
+# -- the team's review -----------------------------------------------------------------------
+def _reviewer_action(report_id):
+    report = _report(report_id)
+    back = url_for("rounds.report", report_id=report.id)
+    refused = _closed_guard(report.round, back)
+    if refused is None:
+        deny_unless(S.can_review(current_user, report))
+    return report, back, refused
+
+
+@bp.post("/bao-cao/<int:report_id>/danh-gia")
+def review(report_id):
+    report, back, refused = _reviewer_action(report_id)
+    if refused is not None:
+        return refused
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        S.save_review(report, current_user, rating=form.rating.data, comment=form.comment.data,
+                      appraised_score=form.appraised_score.data,
+                      # the page was read before a review existed, or at an older version
+                      version=(form.version.data or "") if report.review else None)
+    except S.RuleError as exc:
+        return _refuse(exc.message, back)
+    return _commit("Đã lưu đánh giá của đoàn kiểm tra.", back)
+
+
+@bp.post("/bao-cao/<int:report_id>/giai-trinh")
+def clarify(report_id):
+    report, back, refused = _reviewer_action(report_id)
+    if refused is not None:
+        return refused
+    form = MessageForm()
+    if not form.validate_on_submit():
+        return _refuse(_form_errors(form), back)
+    try:
+        S.request_clarification(report, current_user, form.body.data)
+    except S.RuleError as exc:
+        return _refuse(exc.message, back)
+    return _commit("Đã gửi yêu cầu giải trình; báo cáo được mở lại cho người phụ trách.", back)
+
+
+@bp.post("/bao-cao/<int:report_id>/ton-tai")
+def finding(report_id):
+    report, back, refused = _reviewer_action(report_id)
+    if refused is not None:
+        return refused
+    form = FindingForm()
+    if not form.validate_on_submit():
+        return _refuse(_form_errors(form), back)
+    try:
+        S.record_finding(report, current_user, description=form.description.data, cause=form.cause.data,
+                         recommendation=form.recommendation.data, found_on=today())
+    except S.RuleError as exc:
+        return _refuse(exc.message, back)
+    return _commit("Đã ghi nhận tồn tại, hạn chế.", back)
+
+
+# -- evaluations and the self-report -----------------------------------------------------------
+@bp.route("/<int:round_id>/nhan-xet", methods=["GET", "POST"])
+def evaluations(round_id):
+    rnd = _round(round_id)
+    deny_unless(S.can_read_round(current_user, rnd))
+    back = url_for("rounds.evaluations", round_id=rnd.id)
+    if request.method == "POST":
+        if (refused := _closed_guard(rnd, back)) is not None:
+            return refused
+        deny_unless(S.can_evaluate(current_user, rnd))
+        form = EvaluationForm()
+        if not form.validate_on_submit():
+            abort(400)
+        S.save_evaluation(rnd, current_user, area_id=request.form.get("area_id", type=int),
+                          person_id=request.form.get("person_id", type=int), text=form.text.data,
+                          version=form.version.data)
+        return _commit("Đã lưu nhận xét, đánh giá.", back)
+    reports = S.round_reports(rnd.id)
+    findings = S.findings_for_round(rnd.id)
+    by_area = S.figures(reports, findings, lambda r: r.criterion.area_id)
+    by_person = S.figures([r for r in reports if r.author_id], findings, lambda r: r.author_id)
+    people = sorted({r.author for r in reports if r.author}, key=lambda u: u.full_name)
+    evals = {(e.area_id, e.person_id): e for e in db.session.scalars(
+        select(Evaluation).where(Evaluation.round_id == rnd.id))}
+    return render("rounds/evaluations.html", rnd=rnd, areas=rnd.catalogue.areas, people=people,
+                  by_area=by_area, by_person=by_person, evals=evals, ratings=RATINGS,
+                  can_evaluate=S.can_evaluate(current_user, rnd), form=EvaluationForm())
+
+
+@bp.get("/<int:round_id>/bao-cao-tu-kiem-tra.pdf")
+def self_report_pdf(round_id):
+    from . import selfreport
+
+    rnd = _round(round_id)
+    deny_unless(S.can_read_round(current_user, rnd))
+    unit_id = request.args.get("don_vi", type=int)
+    context = selfreport.build_context(rnd, unit_id)
+    db.session.commit()  # never hold a transaction open while rendering
+    pdf = selfreport.render(context)
+    name = f"bao-cao-tu-kiem-tra-dot-{rnd.id}.pdf"
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{name}"'})
+
