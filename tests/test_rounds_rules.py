@@ -3,7 +3,6 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
-from freezegun import freeze_time
 
 from portal.accounts import roles as R
 from portal.extensions import db
@@ -126,14 +125,26 @@ def test_due_reminders(app):
     assert S.due_reminders(date(2026, 9, 8)) == []
 
 
-def test_person_in_charge_without_assignments_area(app):
+def test_person_in_charge_without_assignments_area(app, monkeypatch):
+    import sys
+
     from portal.catalogue.models import Criterion
 
     criterion = db.session.scalars(db.select(Criterion)).first()
-    try:
-        import portal.assignments.models  # noqa: F401
-    except ImportError:
-        assert S.person_in_charge(criterion) == (None, None)
+    monkeypatch.setitem(sys.modules, "portal.assignments.models", None)  # import fails
+    assert S.person_in_charge(criterion) == (None, None)
+
+
+def test_opening_without_assignments_leaves_criteria_unassigned(app, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "portal.assignments.models", None)
+    rnd = make_round(count=2, state="draft")
+    S.move_round(rnd, "open", person("vhxh.ha"))
+    reports = S.round_reports(rnd.id)
+    assert len(reports) == len(S.round_criteria(rnd))
+    assert sum(1 for r in reports if r.author_id is None) == len(reports) - 2
+    assert S.missing_for_close(rnd) == S.round_reports(rnd.id, state="draft")  # unassigned block nothing
 
 
 def test_new_round_starts_from_previous(app, client):

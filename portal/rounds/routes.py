@@ -2,6 +2,7 @@
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.accounts import roles as R
@@ -58,7 +59,9 @@ def _refuse(message: str, back: str, status: int = 422):
 def _commit(message: str, back: str, category: str = "success"):
     try:
         db.session.commit()
-    except StaleDataError:
+    except (StaleDataError, IntegrityError):
+        # StaleDataError: saved by someone else in the same instant; IntegrityError: two people
+        # creating the same review/evaluation at once (unique keys). Either way: told, not lost.
         db.session.rollback()
         raise EditConflict() from None
     flash(message, category)
@@ -391,6 +394,9 @@ def review(report_id):
                       version=(form.version.data or "") if report.review else None)
     except S.RuleError as exc:
         return _refuse(exc.message, back)
+    except IntegrityError:  # another inspector created the review in the same instant
+        db.session.rollback()
+        raise EditConflict() from None
     return _commit("Đã lưu đánh giá của đoàn kiểm tra.", back)
 
 
@@ -438,9 +444,13 @@ def evaluations(round_id):
         form = EvaluationForm()
         if not form.validate_on_submit():
             abort(400)
-        S.save_evaluation(rnd, current_user, area_id=request.form.get("area_id", type=int),
-                          person_id=request.form.get("person_id", type=int), text=form.text.data,
-                          version=form.version.data)
+        try:
+            S.save_evaluation(rnd, current_user, area_id=request.form.get("area_id", type=int),
+                              person_id=request.form.get("person_id", type=int), text=form.text.data,
+                              version=form.version.data or "")
+        except IntegrityError:  # created by someone else in the same instant
+            db.session.rollback()
+            raise EditConflict() from None
         return _commit("Đã lưu nhận xét, đánh giá.", back)
     reports = S.round_reports(rnd.id)
     findings = S.findings_for_round(rnd.id)

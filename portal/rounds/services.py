@@ -437,12 +437,13 @@ def save_evaluation(rnd: Round, user, *, area_id=None, person_id=None, text="", 
 
     ensure_writable(rnd)
     row = db.session.scalar(select(Evaluation).where(
-        Evaluation.round_id == rnd.id, Evaluation.area_id.is_(area_id) if area_id is None else Evaluation.area_id == area_id,
+        Evaluation.round_id == rnd.id,
+        Evaluation.area_id.is_(None) if area_id is None else Evaluation.area_id == area_id,
         Evaluation.person_id.is_(None) if person_id is None else Evaluation.person_id == person_id))
     if row is None:
         row = Evaluation(round_id=rnd.id, area_id=area_id, person_id=person_id)
         db.session.add(row)
-    elif version not in (None, ""):
+    else:  # written by someone since the page was read (no version = read before it existed)
         check_version(row, version)
     row.text = clean(text)
     row.updated_by_id = user.id
