@@ -93,8 +93,12 @@ def _update(job_id: int, **values) -> None:
 
 
 def run(app, job_id: int) -> None:
-    """Run one job in a fresh app context (its own session), recording progress and the outcome."""
-    with app.app_context():
+    """Run one job in a fresh context (its own session), recording progress and the outcome.
+
+    A request context, not only an app context: templates' context processors read current_user
+    (anonymous here) and url_for needs a server name."""
+    # A new app context first: a request context alone would reuse the caller's (and its session).
+    with app.app_context(), app.test_request_context("/"):
         try:
             job = db.session.get(Job, job_id)
             kind, params, user_id = job.kind, dict(job.params or {}), job.user_id
