@@ -40,7 +40,6 @@ def index():
         ctx["total"] = F.Counts()
         for c in ctx["by_area"]:
             ctx["total"].add(c)
-    db.session.commit()
     return render("dashboard/index.html", **ctx)
 
 
@@ -83,5 +82,4 @@ def drill():
         ctx.update(year=year, day=day)
     else:
         abort(404, "Không có danh sách chi tiết này: tham số không hợp lệ.")
-    db.session.commit()
     return render("dashboard/drill.html", "list", **ctx)
