@@ -198,3 +198,11 @@ def test_dashboard_query_count_is_flat(app):
     assert F.round_totals([big.id])[big.id].total > 20 * F.round_totals([small.id])[small.id].total
     assert many <= few + 2, (few, many)  # one more: the previous round of the comparison
     db.session.rollback()
+
+
+def test_leaders_home_page_shows_the_round_at_a_glance(app):
+    rnd = F.current_round()
+    t = F.round_totals([rnd.id])[rnd.id]
+    html = login_as(app, "chutich").get("/").get_data(as_text=True)
+    assert 'id="leader-glance"' in html and f"{t.submitted}/{t.total}" in html and rnd.name in html
+    assert 'id="leader-glance"' not in login_as(app, "vp.thu").get("/").get_data(as_text=True)

@@ -110,6 +110,19 @@ def test_big_round_summary_goes_through_a_job(app, inline):
     assert f"/tac-vu/{job.id}" in client.get(f"/bao-cao-ket-qua/dot/{rnd.id}").get_data(as_text=True)
 
 
+def test_big_round_sign_off_gets_its_pdf_from_a_job(app, inline):
+    from portal.reports.models import SignOff
+
+    rnd = seeded_round()
+    app.config["REPORT_JOB_THRESHOLD"] = 5
+    response = login_as(app, "chutich").post(f"/bao-cao-ket-qua/dot/{rnd.id}/phe-duyet", data={"chi_dao": "Đồng ý."})
+    assert response.status_code == 303
+    row = db.session.scalar(select(SignOff))
+    job = db.session.scalar(select(Job).where(Job.kind == "sign_off_pdf"))
+    assert job.status == "done" and row.pdf_file_id == job.result_file_id is not None
+    assert login_as(app, "vhxh.ha").get(f"/bao-cao-ket-qua/phe-duyet/{row.id}.pdf").data.startswith(b"%PDF")
+
+
 def test_threaded_path_runs_in_the_background(app):
     """Once through the real worker thread, with a bounded wait."""
     app.config["JOBS_INLINE"] = False

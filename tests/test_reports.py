@@ -89,6 +89,21 @@ def test_minutes_pdf_for_one_unit(app, tmp_path):
     assert "Đặng Quốc Việt" in text.split("ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA")[-1]
 
 
+def test_minutes_list_the_evidence(app, tmp_path):
+    from datetime import date
+
+    from portal.rounds.models import ReportDocument
+    from tests.rounds_factory import reports_of
+
+    rnd = seeded_round()
+    report = reports_of(rnd)[0]
+    report.documents.append(ReportDocument(number="45/KH-UBND", issued_on=date(2026, 1, 10), summary="Kế hoạch CCHC"))
+    db.session.commit()
+    data = login_as(app, "vhxh.nhung").get(f"/bao-cao-ket-qua/dot/{rnd.id}/bien-ban/{report.unit_id}.pdf").data
+    text = _assert_document(data, tmp_path, "BIÊN BẢN KIỂM TRA")
+    assert "45/KH-UBND" in text
+
+
 def test_evaluation_sheet_pdf(app, tmp_path):
     rnd = seeded_round()
     thu = person("vp.thu")

@@ -2,13 +2,16 @@
 from flask import Blueprint, abort, request
 
 from portal.accounts import roles as R
+from sqlalchemy import func, select
+
 from portal.extensions import db
+from portal.reports.models import SignOff
 from portal.findings.models import REMEDY_STATUSES
 from portal.rounds.models import RATINGS
 from portal.timeutil import today
 from portal.web.access import require
 from portal.web.htmx import render
-from portal.web.nav import nav
+from portal.web.nav import home_panel, nav
 
 from . import figures as F
 from . import sources
@@ -18,6 +21,19 @@ VIEWERS = (R.LEADER, *R.MANAGERS)
 nav("Bảng điều khiển", "dashboard.index", roles=VIEWERS, order=15)
 
 RATING_LABELS = {**RATINGS, "none": "Chưa đánh giá"}
+
+
+def _home_context(user) -> dict:
+    """The leader's glance on the home page: the current round and the year's open findings."""
+    rnd = F.current_round()
+    if rnd is None:
+        return {}
+    totals = F.round_totals([rnd.id])[rnd.id]
+    return {"rnd": rnd, "totals": totals, "findings": F.findings_for_year(rnd.year, today()),
+            "signed": db.session.scalar(select(func.count(SignOff.id)).where(SignOff.round_id == rnd.id)) or 0}
+
+
+home_panel("dashboard/_home_panel.html", roles=(R.LEADER,), order=5, context=_home_context)
 
 
 @bp.get("/")

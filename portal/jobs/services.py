@@ -30,14 +30,19 @@ from .models import Job
 log = logging.getLogger(__name__)
 
 KINDS: dict[str, Callable] = {}
+# Optional per kind: on_done(params, stored_file), run in the job's transaction that records success
+# (e.g. attach the file to the record it belongs to).
+ON_DONE: dict[str, Callable] = {}
 FAILED_MESSAGE = ("Không tạo được tệp: đã xảy ra lỗi khi dựng báo cáo. Vui lòng thử lại; nếu vẫn lỗi, "
                   "hãy báo quản trị hệ thống (mã tác vụ #{id}).")
 _executor: ThreadPoolExecutor | None = None
 
 
-def register(kind: str):
+def register(kind: str, on_done: Callable | None = None):
     def decorator(fn):
         KINDS[kind] = fn
+        if on_done is not None:
+            ON_DONE[kind] = on_done
         return fn
 
     return decorator
@@ -110,6 +115,8 @@ def run(app, job_id: int) -> None:
             name, data = KINDS[kind](params, progress)
             db.session.commit()  # whatever the function left open
             stored = store_bytes(data, name, user_id)
+            if kind in ON_DONE:
+                ON_DONE[kind](params, stored)
             _update(job_id, status="done", progress=100, result_file_id=stored.id, finished_at=now_utc(),
                     message="Đã hoàn thành.")
         except Exception:

@@ -91,6 +91,34 @@ def _round_findings(round_id: int, unit_id: int | None = None) -> list[Finding]:
     return [f for f in rows if unit_id is None or f.unit_id == unit_id]
 
 
+def _evidence(report_ids: list[int]) -> dict[int, str]:
+    """Per report, its evidence in a few words: cited documents (số, ký hiệu) and the file count.
+    Two queries whatever the number of reports."""
+    from sqlalchemy import func
+
+    from portal.rounds.models import ReportDocument, report_evidence
+
+    if not report_ids:
+        return {}
+    docs = defaultdict(list)
+    for rid, number in db.session.execute(select(ReportDocument.report_id, ReportDocument.number)
+                                          .where(ReportDocument.report_id.in_(report_ids))
+                                          .order_by(ReportDocument.id)):
+        docs[rid].append(number)
+    files = dict(db.session.execute(select(report_evidence.c.report_id, func.count())
+                                    .where(report_evidence.c.report_id.in_(report_ids))
+                                    .group_by(report_evidence.c.report_id)).all())
+    out = {}
+    for rid in report_ids:
+        parts = []
+        if docs.get(rid):
+            parts.append("; ".join(docs[rid][:4]) + ("…" if len(docs[rid]) > 4 else ""))
+        if files.get(rid):
+            parts.append(f"{files[rid]} tệp")
+        out[rid] = "; ".join(parts)
+    return out
+
+
 def _team(rnd: Round) -> list[dict]:
     people = []
     if rnd.leader:
@@ -175,13 +203,15 @@ def minutes_context(round_id: int, unit_id: int, opinion: str = "", number: str 
     reports = S.round_reports(rnd.id, unit_id=unit.id)
     findings = _round_findings(rnd.id, unit.id)
     ward = get_settings()
+    evidence = _evidence([r.id for r in reports])
     areas = []
     for area in rnd.catalogue.areas:
         rows = [r for r in reports if r.criterion.area_id == area.id]
         if rows:
             data = [_report_row(r) for r in rows]
             areas.append({"code": area.code, "name": area.name, "stats": _stats(rows),
-                          "table": [[x["code"], x["text"], x["author"], x["status"] or x["state"]] for x in data],
+                          "table": [[x["code"], x["text"], x["author"], x["status"] or x["state"], evidence[r.id]]
+                                    for x, r in zip(data, rows)],
                           "reviews": [f"{x['code']}: {x['rating']}" + (f" — {x['comment']}" if x["comment"] else "")
                                       for x in data if x["rating"]]})
     representatives = sorted({r.author.full_name: r.author.position_title for r in reports if r.author}.items())

@@ -138,15 +138,23 @@ def sign_off(round_id):
         db.session.commit()
         pdf = documents.render("summary", context)
     try:
-        S.sign_off(rnd, current_user, directive, pdf)
+        row = S.sign_off(rnd, current_user, directive, pdf)
     except S.RuleError as exc:
         db.session.rollback()
         if is_htmx():
             return error_response(422, exc.message)
         flash(exc.message, "error")
         return redirect(back, code=303)
+    sign_off_id = row.id
     db.session.commit()
-    flash("Đã phê duyệt báo cáo và ghi ý kiến chỉ đạo.", "success")
+    if pdf is None:  # a big round: the approved report is rendered in the background and attached
+        jobs.submit("sign_off_pdf", {"round_id": rnd.id, "number": request.form.get("so", ""),
+                                     "sign_off_id": sign_off_id,
+                                     "title": f"Báo cáo đã phê duyệt — {rnd.name}"}, current_user)
+        flash("Đã phê duyệt báo cáo và ghi ý kiến chỉ đạo; tệp báo cáo đang được tạo, sẽ có trong ít phút.",
+              "success")
+    else:
+        flash("Đã phê duyệt báo cáo và ghi ý kiến chỉ đạo.", "success")
     return hx_redirect(back)
 
 

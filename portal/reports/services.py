@@ -62,6 +62,18 @@ def round_summary_job(params: dict, progress) -> tuple[str, bytes]:
     return name, documents.render("summary", context)
 
 
+def _attach_sign_off_pdf(params: dict, stored) -> None:
+    row = db.session.get(SignOff, params["sign_off_id"])
+    if row is not None:
+        row.pdf_file_id = stored.id
+
+
+@jobs.register("sign_off_pdf", on_done=_attach_sign_off_pdf)
+def sign_off_pdf_job(params: dict, progress) -> tuple[str, bytes]:
+    """The approved summary of a big round, rendered after the sign-off and attached to it."""
+    return round_summary_job(params, progress)
+
+
 def sign_off(rnd: Round, user, directive: str, pdf: bytes | None) -> SignOff:
     """The leader approves the round's summary with a directive; the PDF as approved is kept."""
     if not can_sign_off(user):
