@@ -87,6 +87,23 @@ def test_failed_job_shows_a_vietnamese_error(app, inline):
     assert "Không tạo được tệp" in html and "every 1s" not in html and 'role="alert"' in html
 
 
+def test_a_job_left_running_by_a_dead_worker_ends_as_failed(app):
+    from datetime import timedelta
+
+    from portal.timeutil import now_utc
+
+    job = _job()
+    job.started_at = now_utc() - timedelta(hours=2)
+    db.session.commit()
+    html = login_as(app, "chutich").get(f"/tac-vu/{job.id}", headers=HTMX).get_data(as_text=True)
+    assert "bị gián đoạn" in html and "every 1s" not in html
+    assert db.session.get(Job, job.id).status == "failed"
+    fresh = _job()
+    fresh.started_at = now_utc()
+    db.session.commit()
+    assert "every 1s" in login_as(app, "chutich").get(f"/tac-vu/{fresh.id}", headers=HTMX).get_data(as_text=True)
+
+
 def test_unknown_kind_is_a_programming_error(app):
     with pytest.raises(ValueError):
         J.submit("nope", {}, person("chutich"))

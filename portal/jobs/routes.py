@@ -21,6 +21,7 @@ def _job(job_id: int) -> Job:
 @bp.get("/<int:job_id>")
 def show(job_id):
     job = _job(job_id)
+    J.expire_if_stale(job)
     response = render("jobs/show.html", "status", job=job, stored=job.result_file)
     db.session.commit()  # the worker writes this row; hold no lock between polls
     return response

@@ -132,6 +132,25 @@ def run(app, job_id: int) -> None:
             db.session.remove()
 
 
+STALE_MESSAGE = ("Tác vụ bị gián đoạn (có thể do máy chủ khởi động lại) và không hoàn thành. "
+                 "Vui lòng tạo lại báo cáo.")
+
+
+def expire_if_stale(job: Job) -> bool:
+    """A job whose worker died (server restart) would be polled forever: after JOB_STALE_MINUTES
+    (30 by default) without finishing it is marked failed. Returns True when it changed the job."""
+    from datetime import timedelta
+
+    if job.finished:
+        return False
+    minutes = current_app.config.get("JOB_STALE_MINUTES", 30)
+    if now_utc() - (job.started_at or job.created_at) < timedelta(minutes=minutes):
+        return False
+    job.status, job.error, job.finished_at, job.message = "failed", STALE_MESSAGE, now_utc(), "Không thành công."
+    db.session.flush()
+    return True
+
+
 def can_see(user, job: Job) -> bool:
     from portal.accounts import roles as R
 
