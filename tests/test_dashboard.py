@@ -206,3 +206,17 @@ def test_leaders_home_page_shows_the_round_at_a_glance(app):
     html = login_as(app, "chutich").get("/").get_data(as_text=True)
     assert 'id="leader-glance"' in html and f"{t.submitted}/{t.total}" in html and rnd.name in html
     assert 'id="leader-glance"' not in login_as(app, "vp.thu").get("/").get_data(as_text=True)
+
+
+def test_every_number_shown_on_the_page_equals_the_rows_of_its_link(app):
+    """Read the page as a user would: every drill-down link whose text is a number must open a
+    list with exactly that many rows."""
+    import html as html_lib
+
+    rnd = seeded_round()
+    client = login_as(app, "chutich")
+    page = client.get(f"/bang-dieu-khien/?dot={rnd.id}").get_data(as_text=True)
+    links = re.findall(r'<a href="(/bang-dieu-khien/chi-tiet\?[^"]+)"[^>]*>\s*(\d+)\s*</a>', page)
+    assert len(links) >= 50  # 6 measures × (2 areas + 2 units + 3 people), 4 ratings, 6 findings figures
+    for href, shown in links:
+        assert _drill_count(client, html_lib.unescape(href)) == int(shown), href
