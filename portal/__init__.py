@@ -21,6 +21,7 @@ AREAS = (
     "adhoc",
     "iso",
     "reports",
+    "jobs",
     "dashboard",
     "audit",
 )

@@ -8,7 +8,7 @@ from portal.settings.models import WardSettings  # noqa: F401
 
 # Areas added later register their models simply by having a models.py.
 for _area in ("assignments", "rounds", "evidence", "findings", "adhoc", "iso", "reports",
-              "notifications", "dashboard"):
+              "notifications", "jobs", "dashboard"):
     try:
         importlib.import_module(f"portal.{_area}.models")
     except ModuleNotFoundError as exc:

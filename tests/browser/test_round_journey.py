@@ -28,7 +28,8 @@ def test_person_submits_report_with_file_and_inspector_rates_it(page, live_serve
     page.get_by_label("Tình trạng thực hiện").select_option(label="Đã hoàn thành")
     page.get_by_label("Kết quả đã thực hiện").fill("Đã ban hành kế hoạch tuyên truyền CCHC năm 2026 và tổ chức 4 hội nghị.")
     page.once("dialog", lambda dialog: dialog.accept())  # "Gửi báo cáo cho đoàn kiểm tra?"
-    page.get_by_role("button", name="Gửi báo cáo").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Gửi báo cáo").click()
     expect(page.locator("#report-state")).to_have_text("Đã gửi")
     page.get_by_role("button", name="Đăng xuất").click()
 
@@ -40,5 +41,6 @@ def test_person_submits_report_with_file_and_inspector_rates_it(page, live_serve
     expect(page.get_by_role("link", name="Kế hoạch tuyên truyền CCHC.pdf")).to_be_visible()
     page.get_by_label("Kết quả đánh giá").select_option(label="Đạt")
     page.get_by_label("Nhận xét của đoàn").fill("Hồ sơ đầy đủ.")
-    page.get_by_role("button", name="Lưu đánh giá").click()
+    with page.expect_navigation():  # a plain form post; wait for its page, even on a busy machine
+        page.get_by_role("button", name="Lưu đánh giá").click()
     expect(page.locator("#rating-badge")).to_have_text("Đạt")

@@ -1,0 +1,101 @@
+"""The dashboard for the ward's leaders and the secretariat; staff get 403."""
+from flask import Blueprint, abort, request
+
+from portal.accounts import roles as R
+from sqlalchemy import func, select
+
+from portal.extensions import db
+from portal.reports.models import SignOff
+from portal.findings.models import REMEDY_STATUSES
+from portal.rounds.models import RATINGS
+from portal.timeutil import today
+from portal.web.access import require
+from portal.web.htmx import render
+from portal.web.nav import home_panel, nav
+
+from . import figures as F
+from . import sources
+
+bp = Blueprint("dashboard", __name__, url_prefix="/bang-dieu-khien")
+VIEWERS = (R.LEADER, *R.MANAGERS)
+nav("Bảng điều khiển", "dashboard.index", roles=VIEWERS, order=15)
+
+RATING_LABELS = {**RATINGS, "none": "Chưa đánh giá"}
+
+
+def _home_context(user) -> dict:
+    """The leader's glance on the home page: the current round and the year's open findings."""
+    rnd = F.current_round()
+    if rnd is None:
+        return {}
+    totals = F.round_totals([rnd.id])[rnd.id]
+    return {"rnd": rnd, "totals": totals, "findings": F.findings_for_year(rnd.year, today()),
+            "signed": db.session.scalar(select(func.count(SignOff.id)).where(SignOff.round_id == rnd.id)) or 0}
+
+
+home_panel("dashboard/_home_panel.html", roles=(R.LEADER,), order=5, context=_home_context)
+
+
+@bp.get("/")
+@require(*VIEWERS)
+def index():
+    rnd = F.current_round(request.args.get("dot", type=int))
+    if request.args.get("dot") and rnd is None:
+        abort(404, "Không tìm thấy đợt kiểm tra.")
+    day = today()
+    ctx = {"rnd": rnd, "rounds": F.rounds_for_choice(), "day": day, "rating_labels": RATING_LABELS,
+           "measures": F.MEASURES}
+    if rnd is not None:
+        year = rnd.year
+        ctx.update(
+            by_area=F.progress(rnd.id, "area"), by_unit=F.progress(rnd.id, "unit"),
+            by_person=F.progress(rnd.id, "person"), ratings=F.ratings(rnd.id),
+            findings=F.findings_for_year(year, day), round_periods=F.compare_rounds(rnd),
+            year_periods=F.compare_years(year, day), iso=sources.iso_compliance(year),
+            adhoc=sources.adhoc_by_subject(year), year=year)
+        ctx["total"] = F.Counts()
+        for c in ctx["by_area"]:
+            ctx["total"].add(c)
+    return render("dashboard/index.html", **ctx)
+
+
+@bp.get("/chi-tiet")
+@require(*VIEWERS)
+def drill():
+    """The list behind a bar: reports of a round, or findings/remedies of a year."""
+    args = request.args
+    kind = args.get("loai", "")
+    day = today()
+    ctx = {"kind": kind, "rating_labels": RATING_LABELS, "remedy_statuses": REMEDY_STATUSES}
+    if kind in ("bao-cao",):
+        rnd = F.current_round(args.get("dot", type=int))
+        if rnd is None:
+            abort(404, "Không tìm thấy đợt kiểm tra.")
+        dimension = args.get("theo") or None
+        measure = args.get("chi_so") or None
+        rating = args.get("danh_gia") or None
+        if dimension not in (None, *F.DIMENSIONS) or measure not in (None, *F.MEASURES) \
+                or rating not in (None, *RATING_LABELS):
+            abort(404, "Không có danh sách chi tiết này: tham số không hợp lệ.")
+        key = args.get("ma", type=int) if args.get("ma") not in (None, "", "none") else None
+        reports = F.reports_behind(rnd.id, dimension=dimension, key=key, measure=measure, rating=rating)
+        title = " · ".join(filter(None, [
+            F.MEASURES.get(measure or "total"), RATING_LABELS.get(rating) if rating else None,
+            args.get("nhan", "")[:200]]))
+        ctx.update(rnd=rnd, reports=reports, title=title)
+    elif kind in ("ton-tai", "bien-phap"):
+        year = args.get("nam", type=int) or day.year
+        which = args.get("loc", "open")
+        if kind == "ton-tai":
+            if which not in F.FINDING_FILTERS:
+                abort(404, "Không có danh sách chi tiết này: tham số không hợp lệ.")
+            ctx.update(findings=F.findings_behind(year, which, day, args.get("linh_vuc") or None),
+                       title=f"{F.FINDING_FILTERS[which]} — năm {year}")
+        else:
+            if which not in F.REMEDY_FILTERS:
+                abort(404, "Không có danh sách chi tiết này: tham số không hợp lệ.")
+            ctx.update(remedies=F.remedies_behind(year, which, day), title=f"{F.REMEDY_FILTERS[which]} — năm {year}")
+        ctx.update(year=year, day=day)
+    else:
+        abort(404, "Không có danh sách chi tiết này: tham số không hợp lệ.")
+    return render("dashboard/drill.html", "list", **ctx)

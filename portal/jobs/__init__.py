@@ -1,0 +1,1 @@
+"""Background jobs: long reports rendered off the request thread, polled with htmx."""

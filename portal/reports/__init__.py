@@ -1,0 +1,2 @@
+"""The round's summary report, the unit minutes, the year-end evaluation sheet (PDF), the leader's
+sign-off and the Excel exports."""
