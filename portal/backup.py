@@ -49,8 +49,8 @@ def restore_backup(folder: Path) -> None:
     if src is not None:
         if not (folder / "portal.db").exists():
             raise click.ClickException("Bản sao lưu không có tệp portal.db.")
-        for suffix in ("-wal", "-shm"):
-            Path(str(src) + suffix).unlink(missing_ok=True)
+        # Copy through SQLite's backup API into the live file: it takes the locks and goes through
+        # the WAL, so a server still holding connections sees a consistent database.
         with sqlite3.connect(folder / "portal.db") as source, sqlite3.connect(src) as dest:
             source.backup(dest)
     else:

@@ -6,6 +6,8 @@ the migrations build the schema once, and each test truncates every table and re
 """
 import os
 import shutil
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -97,8 +99,9 @@ def _truncate_and_reload():
     db.session.commit()
 
 
-@pytest.fixture
-def app(template_db, tmp_path):
+def fresh_app(template_db, tmp_path):
+    """An app of its own on a fresh copy of the demo ward, for a test that changes the app itself
+    (adds routes); everyone else shares one app (see `app`)."""
     if PG_URL:
         app = create_app(_config(PG_URL, tmp_path))
         with app.app_context():
@@ -112,6 +115,40 @@ def app(template_db, tmp_path):
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def _shared_app(template_db, tmp_path_factory):
+    """One app per test session (per xdist worker): building the URL map and compiling the
+    templates again for every test cost more than most tests themselves."""
+    tmp = tmp_path_factory.mktemp("app")
+    app = create_app(_config(PG_URL or f"sqlite:///{tmp / 'portal.db'}", tmp))
+    _fresh_g_per_request(app)
+    return app, tmp / "portal.db"
+
+
+@pytest.fixture
+def app(_shared_app, template_db, tmp_path):
+    """The shared app on a fresh copy of the demo ward, with its settings as the test left them
+    put back afterwards."""
+    app, path = _shared_app
+    saved = dict(app.config)
+    app.config.update(UPLOAD_FOLDER=str(tmp_path / "uploads"), BACKUP_FOLDER=str(tmp_path / "backups"))
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+        if PG_URL:
+            _truncate_and_reload()
+        else:
+            # SQLite's backup API copies the template into the live file through its locks and
+            # WAL, so a connection some thread still holds never sees a half-replaced file.
+            with closing(sqlite3.connect(template_db)) as src, closing(sqlite3.connect(path)) as dst:
+                src.backup(dst)
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+    app.config.clear()
+    app.config.update(saved)
 
 
 def _fresh_g_per_request(app):

@@ -18,6 +18,7 @@ from portal.evidence import services
 from portal.evidence.models import StoredFile
 from portal.extensions import db
 from portal.settings.models import get_settings
+from tests.conftest import fresh_app
 from tests.support import HTMX
 
 VN_NAME = "Báo cáo tự kiểm tra – Đợt 1.pdf"
@@ -71,6 +72,12 @@ def odt_bytes() -> bytes:
 
 def fs(data: bytes, name: str) -> FileStorage:
     return FileStorage(stream=io.BytesIO(data), filename=name)
+
+
+@pytest.fixture
+def app(template_db, tmp_path):
+    """This file adds throwaway routes, so it needs an app of its own rather than the shared one."""
+    yield from fresh_app(template_db, tmp_path)
 
 
 @pytest.fixture
