@@ -19,6 +19,7 @@ from portal.web.concurrency import EditConflict, check_version
 from portal.web.htmx import render
 from portal.web.nav import nav
 from portal.web.pagination import paginate
+from portal.web.params import db_int
 
 from . import services as S
 from .forms import EntryForm, MinutesForm
@@ -33,7 +34,7 @@ def _filters():
     args = request.args
     kind = args.get("loai", "")
     return {"q": nfc(args.get("q", "")).strip()[:200], "kind": kind if kind in SUBJECT_KINDS else "",
-            "unit_id": args.get("don_vi", type=int), "year": args.get("nam", type=int)}
+            "unit_id": args.get("don_vi", type=db_int), "year": args.get("nam", type=db_int)}
 
 
 def _load(entry_id: int) -> AdhocEntry:

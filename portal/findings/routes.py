@@ -17,6 +17,7 @@ from portal.web.concurrency import EditConflict, check_version
 from portal.web.htmx import render
 from portal.web.nav import home_panel, nav
 from portal.web.pagination import paginate
+from portal.web.params import db_int
 
 from . import services as S
 from .forms import FindingForm, NoteForm, ProgressForm, ReInspectionForm, RemedyForm
@@ -76,11 +77,11 @@ def _filters():
     return {
         "state": state if state in STATES else "open",
         "source": args.get("nguon", "") if args.get("nguon", "") in SOURCES else "",
-        "area_id": args.get("linh_vuc", type=int),
-        "unit_id": args.get("don_vi", type=int),
-        "person_id": args.get("nguoi", type=int),
-        "year": args.get("nam", type=int),
-        "round_id": args.get("dot", type=int),
+        "area_id": args.get("linh_vuc", type=db_int),
+        "unit_id": args.get("don_vi", type=db_int),
+        "person_id": args.get("nguoi", type=db_int),
+        "year": args.get("nam", type=db_int),
+        "round_id": args.get("dot", type=db_int),
         "q": nfc(args.get("q", "")).strip()[:200],
     }
 
@@ -129,7 +130,7 @@ def _adhoc_entry(entry_id):
 @bp.route("/moi", methods=["GET", "POST"])
 @require(*R.MANAGERS)
 def new():
-    entry_id = request.args.get("dot_xuat", type=int)
+    entry_id = request.args.get("dot_xuat", type=db_int)
     entry = _adhoc_entry(entry_id) if entry_id else None
     form = FindingForm()
     failed = False

@@ -21,6 +21,7 @@ from portal.web.concurrency import EditConflict, check_version
 from portal.web.forms import EmptyForm
 from portal.web.htmx import is_htmx, render
 from portal.web.nav import home_panel, nav
+from portal.web.params import db_int
 
 from . import checks, registry_xlsx, services
 from .forms import (CheckForm, DossierForm, DrawForm, FileForm, HolidayForm, NewProcedureForm,
@@ -76,7 +77,7 @@ def _unit_choices(blank="— Chưa xác định —"):
 @qt.get("/")
 def procedures():
     q = nfc(request.args.get("q", "")).strip()[:100]
-    unit_id = request.args.get("don_vi", type=int)
+    unit_id = request.args.get("don_vi", type=db_int)
     kind = request.args.get("loai", "")
     rows = services.search_procedures(q, unit_id, kind)
     return render("iso/procedures.html", "results", procedures=rows, q=q, unit_id=unit_id, kind=kind,
@@ -87,7 +88,7 @@ def procedures():
 def procedure(proc_id: int):
     proc = db.get_or_404(Procedure, proc_id)
     shown = proc.current
-    wanted = request.args.get("phien_ban", type=int)
+    wanted = request.args.get("phien_ban", type=db_int)
     if wanted:
         shown = next((v for v in proc.versions if v.id == wanted), None) or abort(404)
     return render("iso/procedure.html", proc=proc, shown=shown, history=history_for(proc))
@@ -226,7 +227,7 @@ def _holiday_page(year: int, form=None, status=200):
 @nn.get("")
 @require(*R.MANAGERS)
 def holidays():
-    year = request.args.get("nam", type=int) or today().year
+    year = request.args.get("nam", type=db_int) or today().year
     if not 2000 <= year <= 2100:
         year = today().year
     return _holiday_page(year)
@@ -248,7 +249,7 @@ def holiday_add():
                 return _holiday_page(holiday.date.year)
             flash(f"Đã thêm ngày nghỉ {holiday.date:%d/%m/%Y}.", "success")
             return redirect(url_for("iso.nn.holidays", nam=holiday.date.year), 303)
-    year = form.date.data.year if form.date.data else (request.args.get("nam", type=int) or today().year)
+    year = form.date.data.year if form.date.data else (request.args.get("nam", type=db_int) or today().year)
     return _holiday_page(year, form, 422)
 
 

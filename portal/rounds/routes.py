@@ -16,6 +16,7 @@ from portal.web.errors import error_response
 from portal.web.forms import EmptyForm
 from portal.web.htmx import hx_redirect, is_htmx, render
 from portal.web.nav import home_panel, nav
+from portal.web.params import db_int
 
 from . import services as S
 from .forms import (DocumentForm, EvaluationForm, FindingForm, MessageForm, ReopenForm, ReportForm,
@@ -118,7 +119,7 @@ def create():
                 end_on=form.end_on.data, report_deadline=form.report_deadline.data,
                 period_from=form.period_from.data, period_to=form.period_to.data,
                 leader=db.session.get(User, form.leader_id.data) if form.leader_id.data else None,
-                members=[db.session.get(User, i) for i in form.member_ids.data],
+                members=[db.session.get(User, i) for i in form.member_ids.data or ()],
                 previous=db.session.get(Round, form.previous_id.data) if form.previous_id.data else None)
             return _commit(f"Đã tạo đợt kiểm tra “{rnd.name}” (dự thảo).", url_for("rounds.show", round_id=rnd.id))
     status = 422 if form.errors else 200
@@ -148,7 +149,8 @@ def edit(round_id):
         if form.report_deadline.data:
             rnd.report_deadline = form.report_deadline.data
         rnd.leader_id = form.leader_id.data or None
-        rnd.members = [db.session.get(User, i) for i in form.member_ids.data]
+        if form.member_ids.data is not None:  # None: no form data at all (the form fell back to the round)
+            rnd.members = [db.session.get(User, i) for i in form.member_ids.data]
         if rnd.state == "draft":
             rnd.previous_id = form.previous_id.data or None
         return _commit("Đã lưu đợt kiểm tra.", back)
@@ -161,7 +163,7 @@ def show(round_id):
     rnd = _round(round_id)
     if not S.can_read_round(current_user, rnd):
         return redirect(url_for("rounds.mine", round_id=rnd.id))
-    area_id = request.args.get("linh_vuc", type=int)
+    area_id = request.args.get("linh_vuc", type=db_int)
     reports = S.round_reports(rnd.id)
     rows = [r for r in reports if r.criterion.area_id == area_id] if area_id else []
     scores = None
@@ -206,8 +208,8 @@ def queue(round_id):
     rnd = _round(round_id)
     deny_unless(S.can_read_round(current_user, rnd))
     args = request.args
-    filters = {"area_id": args.get("linh_vuc", type=int), "unit_id": args.get("don_vi", type=int),
-               "person_id": args.get("nguoi", type=int), "state": args.get("trang_thai") or None,
+    filters = {"area_id": args.get("linh_vuc", type=db_int), "unit_id": args.get("don_vi", type=db_int),
+               "person_id": args.get("nguoi", type=db_int), "state": args.get("trang_thai") or None,
                "rating": args.get("danh_gia") or None, "late": args.get("tre") == "1"}
     reports = S.round_reports(rnd.id, **filters)
     authors = db.session.scalars(select(User).join(Report, Report.author_id == User.id)
@@ -301,7 +303,7 @@ def reuse(report_id):
     if refused is not None:
         return refused
     try:
-        S.reuse_file(report, request.form.get("file_id", type=int) or 0)
+        S.reuse_file(report, request.form.get("file_id", type=db_int) or 0)
     except S.RuleError as exc:
         return _refuse(exc.message, back)
     return _commit("Đã dùng lại tài liệu của đợt trước.", back)
@@ -445,8 +447,8 @@ def evaluations(round_id):
         if not form.validate_on_submit():
             abort(400)
         try:
-            S.save_evaluation(rnd, current_user, area_id=request.form.get("area_id", type=int),
-                              person_id=request.form.get("person_id", type=int), text=form.text.data,
+            S.save_evaluation(rnd, current_user, area_id=request.form.get("area_id", type=db_int),
+                              person_id=request.form.get("person_id", type=db_int), text=form.text.data,
                               version=form.version.data or "")
         except IntegrityError:  # created by someone else in the same instant
             db.session.rollback()
@@ -470,7 +472,7 @@ def self_report_pdf(round_id):
 
     rnd = _round(round_id)
     deny_unless(S.can_read_round(current_user, rnd))
-    unit_id = request.args.get("don_vi", type=int)
+    unit_id = request.args.get("don_vi", type=db_int)
     context = selfreport.build_context(rnd, unit_id)
     db.session.commit()  # never hold a transaction open while rendering
     pdf = selfreport.render(context)
