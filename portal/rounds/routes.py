@@ -69,11 +69,11 @@ def _commit(message: str, back: str, category: str = "success"):
     return hx_redirect(back) if is_htmx() else redirect(back, code=303)
 
 
-def _closed_guard(rnd: Round, back: str):
+def _refuse_if_closed(rnd: Round) -> None:
+    """A closed round takes no more changes: 409 with the reason, whatever the action."""
     if rnd.state == "closed":
         db.session.rollback()
-        return error_response(409, S.CLOSED_MESSAGE)
-    return None
+        abort(409, S.CLOSED_MESSAGE)  # answered by the app-wide handler, as error_response(409, …)
 
 
 def _form_errors(form) -> str:
@@ -131,8 +131,7 @@ def create():
 def edit(round_id):
     rnd = _round(round_id)
     back = url_for("rounds.show", round_id=rnd.id)
-    if (refused := _closed_guard(rnd, back)) is not None:
-        return refused
+    _refuse_if_closed(rnd)
     form = RoundForm(obj=rnd)
     _fill_round_form(form, rnd)
     if request.method == "GET":
@@ -250,11 +249,7 @@ def report(report_id):
 
 @bp.post("/bao-cao/<int:report_id>")
 def save_report(report_id):
-    report = _report(report_id)
-    back = url_for("rounds.report", report_id=report.id)
-    if (refused := _closed_guard(report.round, back)) is not None:
-        return refused
-    deny_unless(S.can_edit_report(current_user, report))
+    report, back = _author_action(report_id)
     form = ReportForm()
     if not form.validate_on_submit():
         return _report_page(report, form=form, status=422)
@@ -272,20 +267,22 @@ def save_report(report_id):
     return _commit("Đã lưu bản nháp báo cáo.", back)
 
 
-def _author_action(report_id):
+def _report_action(report_id, may_act):
+    """Load a report for a change: 409 if its round is closed, 403 unless may_act(user, report).
+    Returns the report and the page to go back to."""
     report = _report(report_id)
-    back = url_for("rounds.report", report_id=report.id)
-    refused = _closed_guard(report.round, back)
-    if refused is None:
-        deny_unless(S.can_edit_report(current_user, report))
-    return report, back, refused
+    _refuse_if_closed(report.round)
+    deny_unless(may_act(current_user, report))
+    return report, url_for("rounds.report", report_id=report.id)
+
+
+def _author_action(report_id):
+    return _report_action(report_id, S.can_edit_report)
 
 
 @bp.post("/bao-cao/<int:report_id>/tep")
 def upload(report_id):
-    report, back, refused = _author_action(report_id)
-    if refused is not None:
-        return refused
+    report, back = _author_action(report_id)
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
@@ -299,9 +296,7 @@ def upload(report_id):
 
 @bp.post("/bao-cao/<int:report_id>/tep/dung-lai")
 def reuse(report_id):
-    report, back, refused = _author_action(report_id)
-    if refused is not None:
-        return refused
+    report, back = _author_action(report_id)
     try:
         S.reuse_file(report, request.form.get("file_id", type=db_int) or 0)
     except S.RuleError as exc:
@@ -311,9 +306,7 @@ def reuse(report_id):
 
 @bp.post("/bao-cao/<int:report_id>/tep/<int:file_id>/go")
 def unlink(report_id, file_id):
-    report, back, refused = _author_action(report_id)
-    if refused is not None:
-        return refused
+    report, back = _author_action(report_id)
     S.remove_file(report, file_id)
     return _commit("Đã gỡ tệp khỏi báo cáo.", back)
 
@@ -332,9 +325,7 @@ def file(report_id, file_id):
 
 @bp.post("/bao-cao/<int:report_id>/van-ban")
 def add_document(report_id):
-    report, back, refused = _author_action(report_id)
-    if refused is not None:
-        return refused
+    report, back = _author_action(report_id)
     form = DocumentForm()
     if not form.validate_on_submit():
         return _refuse(_form_errors(form) or "Dữ liệu văn bản không hợp lệ.", back)
@@ -347,20 +338,15 @@ def add_document(report_id):
 
 @bp.post("/bao-cao/<int:report_id>/van-ban/<int:doc_id>/xoa")
 def remove_document(report_id, doc_id):
-    report, back, refused = _author_action(report_id)
-    if refused is not None:
-        return refused
+    report, back = _author_action(report_id)
     S.remove_document(report, doc_id)
     return _commit("Đã xóa văn bản minh chứng.", back)
 
 
 @bp.post("/bao-cao/<int:report_id>/tra-loi")
 def answer(report_id):
-    report = _report(report_id)
-    back = url_for("rounds.report", report_id=report.id)
-    if (refused := _closed_guard(report.round, back)) is not None:
-        return refused
-    deny_unless(report.author_id == current_user.id)
+    # only the author answers (not a manager who may also edit the report)
+    report, back = _report_action(report_id, lambda user, report: report.author_id == user.id)
     form = MessageForm()
     if not form.validate_on_submit():
         return _refuse(_form_errors(form), back)
@@ -373,19 +359,12 @@ def answer(report_id):
 
 # -- the team's review -----------------------------------------------------------------------
 def _reviewer_action(report_id):
-    report = _report(report_id)
-    back = url_for("rounds.report", report_id=report.id)
-    refused = _closed_guard(report.round, back)
-    if refused is None:
-        deny_unless(S.can_review(current_user, report))
-    return report, back, refused
+    return _report_action(report_id, S.can_review)
 
 
 @bp.post("/bao-cao/<int:report_id>/danh-gia")
 def review(report_id):
-    report, back, refused = _reviewer_action(report_id)
-    if refused is not None:
-        return refused
+    report, back = _reviewer_action(report_id)
     form = ReviewForm()
     if not form.validate_on_submit():
         abort(400)
@@ -404,9 +383,7 @@ def review(report_id):
 
 @bp.post("/bao-cao/<int:report_id>/giai-trinh")
 def clarify(report_id):
-    report, back, refused = _reviewer_action(report_id)
-    if refused is not None:
-        return refused
+    report, back = _reviewer_action(report_id)
     form = MessageForm()
     if not form.validate_on_submit():
         return _refuse(_form_errors(form), back)
@@ -419,9 +396,7 @@ def clarify(report_id):
 
 @bp.post("/bao-cao/<int:report_id>/ton-tai")
 def finding(report_id):
-    report, back, refused = _reviewer_action(report_id)
-    if refused is not None:
-        return refused
+    report, back = _reviewer_action(report_id)
     form = FindingForm()
     if not form.validate_on_submit():
         return _refuse(_form_errors(form), back)
@@ -440,8 +415,7 @@ def evaluations(round_id):
     deny_unless(S.can_read_round(current_user, rnd))
     back = url_for("rounds.evaluations", round_id=rnd.id)
     if request.method == "POST":
-        if (refused := _closed_guard(rnd, back)) is not None:
-            return refused
+        _refuse_if_closed(rnd)
         deny_unless(S.can_evaluate(current_user, rnd))
         form = EvaluationForm()
         if not form.validate_on_submit():
