@@ -16,6 +16,7 @@ from portal.text import nfc
 from portal.timeutil import today
 from portal.web.access import deny_unless, require
 from portal.web.concurrency import EditConflict, check_version
+from portal.web.forms import apply_errors
 from portal.web.htmx import render
 from portal.web.nav import nav
 from portal.web.pagination import paginate
@@ -41,15 +42,6 @@ def _load(entry_id: int) -> AdhocEntry:
     entry = db.session.get(AdhocEntry, entry_id) or abort(404)
     deny_unless(S.can_view(current_user, entry))
     return entry
-
-
-def _apply_errors(form, exc):
-    for name, message in exc.errors.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = [*field.errors, message]
-        else:
-            flash(message, "error")
 
 
 @bp.get("/")
@@ -92,7 +84,7 @@ def new():
             entry = S.create_entry(created_by=current_user, **form.values())
         except S.AdhocError as exc:
             db.session.rollback()
-            _apply_errors(form, exc)
+            apply_errors(form, exc.errors)
         else:
             db.session.commit()
             flash("Đã ghi vào sổ theo dõi kiểm tra đột xuất.", "success")
@@ -115,7 +107,7 @@ def edit(entry_id: int):
             S.update_entry(entry, **form.values())
         except S.AdhocError as exc:
             db.session.rollback()
-            _apply_errors(form, exc)
+            apply_errors(form, exc.errors)
             entry = db.session.get(AdhocEntry, entry_id)
         else:
             try:

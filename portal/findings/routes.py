@@ -14,6 +14,7 @@ from portal.text import nfc
 from portal.timeutil import today
 from portal.web.access import deny_unless, require
 from portal.web.concurrency import EditConflict, check_version
+from portal.web.forms import apply_errors
 from portal.web.htmx import render
 from portal.web.nav import home_panel, nav
 from portal.web.pagination import paginate
@@ -44,15 +45,6 @@ def _home_context(user):
 
 
 home_panel("findings/_home_panel.html", order=30, context=_home_context)
-
-
-def _apply_errors(form, exc: S.FindingError):
-    for name, message in exc.errors.items():
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, message]
-        else:  # not tied to a field on this form (e.g. already settled): shown in the alert area
-            flash(message, "error")
 
 
 def _load(finding_id: int) -> Finding:
@@ -149,7 +141,7 @@ def new():
                                        created_by=current_user, **form.values())
         except S.FindingError as exc:
             failed = True
-            _apply_errors(form, exc)
+            apply_errors(form, exc.errors)
         else:
             db.session.commit()
             flash("Đã ghi nhận tồn tại, hạn chế. Hãy thêm biện pháp khắc phục.", "success")
@@ -173,7 +165,7 @@ def edit(finding_id: int):
             S.update_finding(finding, **form.values())
         except S.FindingError as exc:
             failed = True
-            _apply_errors(form, exc)
+            apply_errors(form, exc.errors)
         else:
             _commit_or_conflict()
             flash("Đã lưu thay đổi.", "success")
@@ -222,7 +214,7 @@ def add_remedy(finding_id: int):
                          deadline=form.deadline.data)
         except S.FindingError as exc:
             db.session.rollback()
-            _apply_errors(form, exc)
+            apply_errors(form, exc.errors)
         else:
             db.session.commit()
             flash("Đã thêm biện pháp khắc phục.", "success")
@@ -249,7 +241,7 @@ def edit_remedy(remedy_id: int):
             S.update_remedy(remedy, action=form.action.data, owner_id=form.owner_id.data,
                             deadline=form.deadline.data)
         except S.FindingError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc.errors)
         else:
             _commit_or_conflict()
             flash("Đã lưu biện pháp khắc phục.", "success")
@@ -275,7 +267,7 @@ def report(remedy_id: int):
             form.files.errors = [exc.message]
         except S.FindingError as exc:
             db.session.rollback()
-            _apply_errors(form, exc)
+            apply_errors(form, exc.errors)
         else:
             db.session.commit()
             flash("Đã gửi báo cáo tiến độ khắc phục." if form.status.data == "doing" else
@@ -294,7 +286,7 @@ def _team_action(remedy_id: int, form_cls, act, message: str, form_key: str):
             act(remedy, form)
         except S.FindingError as exc:
             db.session.rollback()
-            _apply_errors(form, exc)
+            apply_errors(form, exc.errors)
         else:
             db.session.commit()
             flash(message, "success")
