@@ -90,3 +90,15 @@ def test_the_audit_sees_an_unlabelled_control():
                '<table><thead><tr><th scope="col">x</th><th>y</th></tr></thead></table>')
     assert audit.unlabelled() == ["<select name='e' id=None>"]
     assert audit.headers_without_scope == ["y"]
+
+
+@pytest.mark.parametrize("path", ["/bo-noi-dung/", "/phan-cong/", "/ton-tai/", "/kiem-tra-dot-xuat/",
+                                  "/iso/quy-trinh/", "/quan-tri/nguoi-dung"])
+def test_live_search_results_carry_an_announced_count(app, path):
+    """A live filter form swaps its results in; the count they carry is what portal.js repeats
+    in the page's persistent live region, so every such page needs one."""
+    client = login_as(app, "admin")
+    for headers in ({}, {"HX-Request": "true"}):
+        html = client.get(path, query_string={"q": "a"}, headers=headers).get_data(as_text=True)
+        assert 'class="count" aria-live="polite"' in html, (path, headers)
+    assert 'role="search"' in client.get(path).get_data(as_text=True)
