@@ -102,3 +102,15 @@ def test_live_search_results_carry_an_announced_count(app, path):
         html = client.get(path, query_string={"q": "a"}, headers=headers).get_data(as_text=True)
         assert 'class="count" aria-live="polite"' in html, (path, headers)
     assert 'role="search"' in client.get(path).get_data(as_text=True)
+
+
+def test_year_picker_is_labelled_and_only_shown_with_a_choice(app):
+    from flask import render_template_string
+
+    template = '{% from "_macros.html" import year_picker %}{{ year_picker(years, 2026) }}'
+    with app.test_request_context():
+        assert render_template_string(template, years=[2026]).strip() == ""
+        html = render_template_string(template, years=[2025, 2026])
+    audit = _Audit()
+    audit.feed(html)
+    assert not audit.unlabelled() and 'value="2026" selected' in html and "<noscript>" in html
