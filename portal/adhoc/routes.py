@@ -2,7 +2,6 @@
 from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from portal.accounts import roles as R
 from portal.accounts.models import Unit
@@ -15,7 +14,7 @@ from portal.settings.models import get_settings
 from portal.text import nfc
 from portal.timeutil import today
 from portal.web.access import deny_unless, require
-from portal.web.concurrency import EditConflict, check_version
+from portal.web.concurrency import check_version, commit_or_conflict
 from portal.web.forms import apply_errors
 from portal.web.htmx import render
 from portal.web.nav import nav
@@ -110,11 +109,7 @@ def edit(entry_id: int):
             apply_errors(form, exc.errors)
             entry = db.session.get(AdhocEntry, entry_id)
         else:
-            try:
-                db.session.commit()
-            except StaleDataError:
-                db.session.rollback()
-                raise EditConflict() from None
+            commit_or_conflict()
             flash("Đã lưu thay đổi.", "success")
             return redirect(url_for("adhoc.detail", entry_id=entry.id), code=303)
     return _form_page(form, entry, 422 if form.errors else 200)

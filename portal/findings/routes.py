@@ -2,7 +2,6 @@
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from portal.accounts import roles as R
 from portal.accounts.models import Unit, User
@@ -13,7 +12,7 @@ from portal.extensions import db
 from portal.text import nfc
 from portal.timeutil import today
 from portal.web.access import deny_unless, require
-from portal.web.concurrency import EditConflict, check_version
+from portal.web.concurrency import check_version, commit_or_conflict
 from portal.web.forms import apply_errors
 from portal.web.htmx import render
 from portal.web.nav import home_panel, nav
@@ -51,14 +50,6 @@ def _load(finding_id: int) -> Finding:
     finding = db.session.get(Finding, finding_id) or abort(404)
     deny_unless(S.can_view(current_user, finding))
     return finding
-
-
-def _commit_or_conflict():
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise EditConflict() from None
 
 
 # -- lists ----------------------------------------------------------------------------------
@@ -167,7 +158,7 @@ def edit(finding_id: int):
             failed = True
             apply_errors(form, exc.errors)
         else:
-            _commit_or_conflict()
+            commit_or_conflict()
             flash("Đã lưu thay đổi.", "success")
             return redirect(url_for("findings.detail", finding_id=finding.id), code=303)
     status = 422 if form.errors or failed else 200
@@ -243,7 +234,7 @@ def edit_remedy(remedy_id: int):
         except S.FindingError as exc:
             apply_errors(form, exc.errors)
         else:
-            _commit_or_conflict()
+            commit_or_conflict()
             flash("Đã lưu biện pháp khắc phục.", "success")
             return redirect(url_for("findings.detail", finding_id=remedy.finding_id), code=303)
     status = 422 if form.errors else 200

@@ -4,8 +4,6 @@ import datetime as dt
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from portal.accounts import roles as R
 from portal.accounts.models import Unit
@@ -17,7 +15,7 @@ from portal.settings.models import get_settings
 from portal.text import nfc
 from portal.timeutil import today
 from portal.web.access import deny_unless, require
-from portal.web.concurrency import EditConflict, check_version
+from portal.web.concurrency import check_version, commit_or_conflict
 from portal.web.forms import EmptyForm
 from portal.web.htmx import is_htmx, render
 from portal.web.nav import home_panel, nav
@@ -48,16 +46,6 @@ def _home_context(_user):
 
 
 home_panel("iso/_home_panel.html", roles=READ_CHECKS, order=60, context=_home_context)
-
-
-def _commit():
-    """Commit; a concurrent save (stale version, a unique row inserted meanwhile) is an edit
-    conflict: nothing saved, 409 with the app-wide message."""
-    try:
-        db.session.commit()
-    except (StaleDataError, IntegrityError):
-        db.session.rollback()
-        raise EditConflict() from None
 
 
 def _flash_errors(errors, limit=50):
@@ -121,7 +109,7 @@ def procedure_new():
                 db.session.rollback()
                 form.form_errors.extend(exc.errors)
             else:
-                _commit()
+                commit_or_conflict(unique_clash=True)
                 flash(f"Đã thêm quy trình {proc.code}.", "success")
                 return redirect(url_for("iso.qt.procedure", proc_id=proc.id), 303)
     status = 422 if request.method == "POST" else 200
@@ -150,7 +138,7 @@ def procedure_edit(proc_id: int):
             db.session.rollback()
             form.form_errors.extend(exc.errors)
         else:
-            _commit()
+            commit_or_conflict(unique_clash=True)
             flash(f"Đã lưu quy trình {proc.code}.", "success")
             return redirect(url_for("iso.qt.procedure", proc_id=proc.id), 303)
     status = 422 if request.method == "POST" else 200
@@ -182,7 +170,7 @@ def version_new(proc_id: int):
                 db.session.rollback()
                 form.form_errors.extend(exc.errors)
             else:
-                _commit()
+                commit_or_conflict(unique_clash=True)
                 flash(f"Đã ban hành phiên bản {version.number} của quy trình {proc.code}; "
                       "các phiên bản cũ vẫn được lưu.", "success")
                 return redirect(url_for("iso.qt.procedure", proc_id=proc.id), 303)
@@ -204,7 +192,7 @@ def registry_import():
     if form.validate_on_submit():
         stats, errors = registry_xlsx.import_registry(form.file.data)
         if not errors:
-            _commit()
+            commit_or_conflict(unique_clash=True)
             flash(f"Đã nhập danh mục: {stats['procedures']} quy trình mới, {stats['versions']} phiên bản mới, "
                   f"{stats['skipped']} phiên bản đã có (bỏ qua).", "success")
             return redirect(url_for("iso.qt.procedures"), 303)
@@ -244,7 +232,7 @@ def holiday_add():
             db.session.rollback()
             form.date.errors = list(form.date.errors) + exc.errors
         else:
-            _commit()
+            commit_or_conflict(unique_clash=True)
             if is_htmx():
                 return _holiday_page(holiday.date.year)
             flash(f"Đã thêm ngày nghỉ {holiday.date:%d/%m/%Y}.", "success")
@@ -261,7 +249,7 @@ def holiday_delete(holiday_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     db.session.delete(holiday)
-    _commit()
+    commit_or_conflict(unique_clash=True)
     if is_htmx():
         return _holiday_page(year)
     flash("Đã xóa ngày nghỉ.", "success")
@@ -296,7 +284,7 @@ def check_new():
             db.session.rollback()
             form.form_errors.extend(exc.errors)
         else:
-            _commit()
+            commit_or_conflict(unique_clash=True)
             flash("Đã tạo đợt bóc mẫu. Hãy nhập danh sách hồ sơ đã giải quyết trong kỳ.", "success")
             return redirect(url_for("iso.bm.check", check_id=check.id), 303)
     status = 422 if request.method == "POST" else 200
@@ -344,7 +332,7 @@ def dossier_add(check_id: int):
             db.session.rollback()
             form.form_errors.extend(exc.errors)
         else:
-            _commit()
+            commit_or_conflict(unique_clash=True)
             if is_htmx():
                 return _check_page(check, block="dossier_list")
             flash(f"Đã thêm hồ sơ {dossier.code}.", "success")
@@ -363,7 +351,7 @@ def dossier_delete(check_id: int, dossier_id: int):
     except InputError as exc:
         db.session.rollback()
         abort(409, exc.errors[0])
-    _commit()
+    commit_or_conflict(unique_clash=True)
     if is_htmx():
         return _check_page(check, block="dossier_list")
     flash(f"Đã xóa hồ sơ {dossier.code} khỏi danh sách.", "success")
@@ -383,7 +371,7 @@ def dossier_import(check_id: int):
         except InputError as exc:
             count, errors = 0, exc.errors
         if not errors:
-            _commit()
+            commit_or_conflict(unique_clash=True)
             flash(f"Đã nhập {count} hồ sơ vào danh sách.", "success")
             return redirect(url_for("iso.bm.check", check_id=check.id), 303)
         db.session.rollback()
@@ -413,7 +401,7 @@ def draw(check_id: int):
         db.session.rollback()
         _flash_errors(exc.errors)
     else:
-        _commit()
+        commit_or_conflict(unique_clash=True)
         flash(f"Đã rút {len(sample)} hồ sơ với hạt giống {check.seed}.", "success")
     return redirect(url_for("iso.bm.check", check_id=check.id), 303)
 
@@ -456,7 +444,7 @@ def step_record(check_id: int, dossier_id: int, step_id: int):
             form.note.errors = list(form.note.errors) + exc.errors
             status = 422
         else:
-            _commit()
+            commit_or_conflict(unique_clash=True)
             form = None
     else:
         status = 422
@@ -481,7 +469,7 @@ def complete(check_id: int):
         db.session.rollback()
         _flash_errors(exc.errors)
     else:
-        _commit()
+        commit_or_conflict(unique_clash=True)
         flash(f"Đã hoàn thành đợt bóc mẫu; ghi nhận {len(created)} tồn tại, hạn chế.", "success")
     return redirect(url_for("iso.bm.check", check_id=check.id), 303)
 

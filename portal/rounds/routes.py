@@ -3,7 +3,6 @@ from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from portal.accounts import roles as R
 from portal.accounts.models import Unit, User
@@ -11,7 +10,7 @@ from portal.catalogue.models import Catalogue
 from portal.extensions import db
 from portal.timeutil import today
 from portal.web.access import deny_unless, require
-from portal.web.concurrency import EditConflict, check_version
+from portal.web.concurrency import EditConflict, check_version, commit_or_conflict
 from portal.web.errors import error_response
 from portal.web.forms import EmptyForm
 from portal.web.htmx import hx_redirect, is_htmx, render
@@ -58,13 +57,8 @@ def _refuse(message: str, back: str, status: int = 422):
 
 
 def _commit(message: str, back: str, category: str = "success"):
-    try:
-        db.session.commit()
-    except (StaleDataError, IntegrityError):
-        # StaleDataError: saved by someone else in the same instant; IntegrityError: two people
-        # creating the same review/evaluation at once (unique keys). Either way: told, not lost.
-        db.session.rollback()
-        raise EditConflict() from None
+    # two people creating the same review/evaluation at once clash on unique keys: told, not lost
+    commit_or_conflict(unique_clash=True)
     flash(message, category)
     return hx_redirect(back) if is_htmx() else redirect(back, code=303)
 
