@@ -2,7 +2,6 @@
 from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from portal.accounts import roles as R
 from portal.accounts.models import Unit
@@ -15,10 +14,12 @@ from portal.settings.models import get_settings
 from portal.text import nfc
 from portal.timeutil import today
 from portal.web.access import deny_unless, require
-from portal.web.concurrency import EditConflict, check_version
+from portal.web.concurrency import check_version, commit_or_conflict
+from portal.web.forms import apply_errors
 from portal.web.htmx import render
 from portal.web.nav import nav
 from portal.web.pagination import paginate
+from portal.web.params import db_int
 
 from . import services as S
 from .forms import EntryForm, MinutesForm
@@ -33,22 +34,13 @@ def _filters():
     args = request.args
     kind = args.get("loai", "")
     return {"q": nfc(args.get("q", "")).strip()[:200], "kind": kind if kind in SUBJECT_KINDS else "",
-            "unit_id": args.get("don_vi", type=int), "year": args.get("nam", type=int)}
+            "unit_id": args.get("don_vi", type=db_int), "year": args.get("nam", type=db_int)}
 
 
 def _load(entry_id: int) -> AdhocEntry:
     entry = db.session.get(AdhocEntry, entry_id) or abort(404)
     deny_unless(S.can_view(current_user, entry))
     return entry
-
-
-def _apply_errors(form, exc):
-    for name, message in exc.errors.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = [*field.errors, message]
-        else:
-            flash(message, "error")
 
 
 @bp.get("/")
@@ -91,7 +83,7 @@ def new():
             entry = S.create_entry(created_by=current_user, **form.values())
         except S.AdhocError as exc:
             db.session.rollback()
-            _apply_errors(form, exc)
+            apply_errors(form, exc.errors)
         else:
             db.session.commit()
             flash("Đã ghi vào sổ theo dõi kiểm tra đột xuất.", "success")
@@ -114,14 +106,10 @@ def edit(entry_id: int):
             S.update_entry(entry, **form.values())
         except S.AdhocError as exc:
             db.session.rollback()
-            _apply_errors(form, exc)
+            apply_errors(form, exc.errors)
             entry = db.session.get(AdhocEntry, entry_id)
         else:
-            try:
-                db.session.commit()
-            except StaleDataError:
-                db.session.rollback()
-                raise EditConflict() from None
+            commit_or_conflict()
             flash("Đã lưu thay đổi.", "success")
             return redirect(url_for("adhoc.detail", entry_id=entry.id), code=303)
     return _form_page(form, entry, 422 if form.errors else 200)

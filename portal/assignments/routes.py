@@ -22,6 +22,7 @@ from portal.web.access import require
 from portal.web.concurrency import EditConflict
 from portal.web.htmx import is_htmx, render, trigger
 from portal.web.nav import home_panel, nav
+from portal.web.params import db_int
 
 from . import exchange, services
 from .forms import AssignmentForm, BulkForm, ConfirmImportForm, CopyForm, HandoverForm, ImportForm
@@ -46,7 +47,7 @@ home_panel("assignments/_home_panel.html", roles=(R.STAFF,), order=10, context=_
 # --- helpers -----------------------------------------------------------------------------
 
 def _catalogue() -> Catalogue:
-    year = request.values.get("nam", type=int)
+    year = request.values.get("nam", type=db_int)
     if year:
         return catalogue_services.catalogue_for_year(year) or abort(404, f"Chưa có bộ nội dung năm {year}.")
     return catalogue_services.current_catalogue() or abort(
@@ -55,8 +56,8 @@ def _catalogue() -> Catalogue:
 
 def _filters() -> Filters:
     v = request.values
-    return Filters(area_id=v.get("linh_vuc", type=int), unit_id=v.get("don_vi", type=int),
-                   person_id=v.get("nguoi", type=int), unassigned=v.get("chua_phan_cong") == "1",
+    return Filters(area_id=v.get("linh_vuc", type=db_int), unit_id=v.get("don_vi", type=db_int),
+                   person_id=v.get("nguoi", type=db_int), unassigned=v.get("chua_phan_cong") == "1",
                    q=nfc(v.get("q", "")).strip()[:200])
 
 
@@ -175,7 +176,7 @@ def bulk():
             for e in errors:
                 flash(e, "error")
         return redirect(url_for(".index", nam=catalogue.year, **_filters().as_args()), code=303)
-    ids = {int(i) for i in form.criteria.data if str(i).isdigit()}
+    ids = {int(i) for i in form.criteria.data if str(i).isdigit()}  # compared in Python only
     criteria = [c for c in services.list_criteria(catalogue) if c.id in ids]
     lead_person = int(form.lead_person.data) if form.lead_person.data else None
     lead_unit = int(form.lead_unit.data) if form.lead_unit.data else _people_units().get(lead_person)

@@ -9,6 +9,7 @@ from portal.text import nfc
 from portal.web.access import require
 from portal.web.htmx import render
 from portal.web.nav import nav
+from portal.web.params import db_int
 
 from . import fileformat, services
 from .models import Catalogue
@@ -23,7 +24,7 @@ class ImportForm(FlaskForm):
 
 
 def _catalogue_from_args() -> Catalogue | None:
-    year = request.args.get("nam", type=int)
+    year = request.args.get("nam", type=db_int)
     if year:
         return services.catalogue_for_year(year) or abort(404, f"Chưa có bộ nội dung năm {year}.")
     return services.current_catalogue()
@@ -34,7 +35,7 @@ def index():
     catalogue = _catalogue_from_args()
     years = db.session.scalars(select(Catalogue.year).order_by(Catalogue.year.desc())).all()
     q = nfc(request.args.get("q", "")).strip()[:200]
-    area_id = request.args.get("linh_vuc", type=int)
+    area_id = request.args.get("linh_vuc", type=db_int)
     criteria = services.search_criteria(catalogue, q, area_id) if catalogue else []
     return render("catalogue/index.html", "results", catalogue=catalogue, years=years, q=q,
                   area_id=area_id, criteria=criteria, import_form=ImportForm())

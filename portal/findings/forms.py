@@ -8,6 +8,7 @@ from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaF
 from portal.accounts.models import Unit, User
 from portal.catalogue.services import current_catalogue
 from portal.extensions import db
+from portal.web.params import db_int
 
 from .models import CAUSES
 from .services import OWNER_STATUSES
@@ -18,7 +19,7 @@ def int_or_none(value):
     if value in (None, "", "0", 0):
         return None
     try:
-        return int(value)
+        return db_int(value)
     except (TypeError, ValueError):
         return -1
 

@@ -2,7 +2,6 @@
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from portal.accounts import roles as R
 from portal.accounts.models import Unit, User
@@ -13,10 +12,12 @@ from portal.extensions import db
 from portal.text import nfc
 from portal.timeutil import today
 from portal.web.access import deny_unless, require
-from portal.web.concurrency import EditConflict, check_version
+from portal.web.concurrency import check_version, commit_or_conflict
+from portal.web.forms import apply_errors
 from portal.web.htmx import render
 from portal.web.nav import home_panel, nav
 from portal.web.pagination import paginate
+from portal.web.params import db_int
 
 from . import services as S
 from .forms import FindingForm, NoteForm, ProgressForm, ReInspectionForm, RemedyForm
@@ -45,27 +46,10 @@ def _home_context(user):
 home_panel("findings/_home_panel.html", order=30, context=_home_context)
 
 
-def _apply_errors(form, exc: S.FindingError):
-    for name, message in exc.errors.items():
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, message]
-        else:  # not tied to a field on this form (e.g. already settled): shown in the alert area
-            flash(message, "error")
-
-
 def _load(finding_id: int) -> Finding:
     finding = db.session.get(Finding, finding_id) or abort(404)
     deny_unless(S.can_view(current_user, finding))
     return finding
-
-
-def _commit_or_conflict():
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise EditConflict() from None
 
 
 # -- lists ----------------------------------------------------------------------------------
@@ -76,11 +60,11 @@ def _filters():
     return {
         "state": state if state in STATES else "open",
         "source": args.get("nguon", "") if args.get("nguon", "") in SOURCES else "",
-        "area_id": args.get("linh_vuc", type=int),
-        "unit_id": args.get("don_vi", type=int),
-        "person_id": args.get("nguoi", type=int),
-        "year": args.get("nam", type=int),
-        "round_id": args.get("dot", type=int),
+        "area_id": args.get("linh_vuc", type=db_int),
+        "unit_id": args.get("don_vi", type=db_int),
+        "person_id": args.get("nguoi", type=db_int),
+        "year": args.get("nam", type=db_int),
+        "round_id": args.get("dot", type=db_int),
         "q": nfc(args.get("q", "")).strip()[:200],
     }
 
@@ -129,7 +113,7 @@ def _adhoc_entry(entry_id):
 @bp.route("/moi", methods=["GET", "POST"])
 @require(*R.MANAGERS)
 def new():
-    entry_id = request.args.get("dot_xuat", type=int)
+    entry_id = request.args.get("dot_xuat", type=db_int)
     entry = _adhoc_entry(entry_id) if entry_id else None
     form = FindingForm()
     failed = False
@@ -148,7 +132,7 @@ def new():
                                        created_by=current_user, **form.values())
         except S.FindingError as exc:
             failed = True
-            _apply_errors(form, exc)
+            apply_errors(form, exc.errors)
         else:
             db.session.commit()
             flash("Đã ghi nhận tồn tại, hạn chế. Hãy thêm biện pháp khắc phục.", "success")
@@ -172,9 +156,9 @@ def edit(finding_id: int):
             S.update_finding(finding, **form.values())
         except S.FindingError as exc:
             failed = True
-            _apply_errors(form, exc)
+            apply_errors(form, exc.errors)
         else:
-            _commit_or_conflict()
+            commit_or_conflict()
             flash("Đã lưu thay đổi.", "success")
             return redirect(url_for("findings.detail", finding_id=finding.id), code=303)
     status = 422 if form.errors or failed else 200
@@ -221,7 +205,7 @@ def add_remedy(finding_id: int):
                          deadline=form.deadline.data)
         except S.FindingError as exc:
             db.session.rollback()
-            _apply_errors(form, exc)
+            apply_errors(form, exc.errors)
         else:
             db.session.commit()
             flash("Đã thêm biện pháp khắc phục.", "success")
@@ -248,9 +232,9 @@ def edit_remedy(remedy_id: int):
             S.update_remedy(remedy, action=form.action.data, owner_id=form.owner_id.data,
                             deadline=form.deadline.data)
         except S.FindingError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc.errors)
         else:
-            _commit_or_conflict()
+            commit_or_conflict()
             flash("Đã lưu biện pháp khắc phục.", "success")
             return redirect(url_for("findings.detail", finding_id=remedy.finding_id), code=303)
     status = 422 if form.errors else 200
@@ -274,7 +258,7 @@ def report(remedy_id: int):
             form.files.errors = [exc.message]
         except S.FindingError as exc:
             db.session.rollback()
-            _apply_errors(form, exc)
+            apply_errors(form, exc.errors)
         else:
             db.session.commit()
             flash("Đã gửi báo cáo tiến độ khắc phục." if form.status.data == "doing" else
@@ -293,7 +277,7 @@ def _team_action(remedy_id: int, form_cls, act, message: str, form_key: str):
             act(remedy, form)
         except S.FindingError as exc:
             db.session.rollback()
-            _apply_errors(form, exc)
+            apply_errors(form, exc.errors)
         else:
             db.session.commit()
             flash(message, "success")

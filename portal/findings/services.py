@@ -18,6 +18,7 @@ from portal.catalogue.models import Area, Criterion
 from portal.extensions import db
 from portal.text import clean, fold
 from portal.timeutil import now_utc, today
+from portal.web.params import db_int
 
 from .models import CAUSES, REMEDY_STATUSES, SOURCES, Finding, ReInspection, Remedy, RemedyUpdate
 
@@ -78,7 +79,7 @@ def ref_field(errors, field, model, value, message):
     if value in (None, "", 0):
         return None
     try:
-        value = int(value)
+        value = db_int(value)
     except (TypeError, ValueError):
         errors[field] = message
         return None

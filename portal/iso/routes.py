@@ -4,8 +4,6 @@ import datetime as dt
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from portal.accounts import roles as R
 from portal.accounts.models import Unit
@@ -17,10 +15,11 @@ from portal.settings.models import get_settings
 from portal.text import nfc
 from portal.timeutil import today
 from portal.web.access import deny_unless, require
-from portal.web.concurrency import EditConflict, check_version
+from portal.web.concurrency import check_version, commit_or_conflict
 from portal.web.forms import EmptyForm
 from portal.web.htmx import is_htmx, render
 from portal.web.nav import home_panel, nav
+from portal.web.params import db_int
 
 from . import checks, registry_xlsx, services
 from .forms import (CheckForm, DossierForm, DrawForm, FileForm, HolidayForm, NewProcedureForm,
@@ -49,16 +48,6 @@ def _home_context(_user):
 home_panel("iso/_home_panel.html", roles=READ_CHECKS, order=60, context=_home_context)
 
 
-def _commit():
-    """Commit; a concurrent save (stale version, a unique row inserted meanwhile) is an edit
-    conflict: nothing saved, 409 with the app-wide message."""
-    try:
-        db.session.commit()
-    except (StaleDataError, IntegrityError):
-        db.session.rollback()
-        raise EditConflict() from None
-
-
 def _flash_errors(errors, limit=50):
     for message in errors[:limit]:
         flash(message, "error")
@@ -76,7 +65,7 @@ def _unit_choices(blank="— Chưa xác định —"):
 @qt.get("/")
 def procedures():
     q = nfc(request.args.get("q", "")).strip()[:100]
-    unit_id = request.args.get("don_vi", type=int)
+    unit_id = request.args.get("don_vi", type=db_int)
     kind = request.args.get("loai", "")
     rows = services.search_procedures(q, unit_id, kind)
     return render("iso/procedures.html", "results", procedures=rows, q=q, unit_id=unit_id, kind=kind,
@@ -87,7 +76,7 @@ def procedures():
 def procedure(proc_id: int):
     proc = db.get_or_404(Procedure, proc_id)
     shown = proc.current
-    wanted = request.args.get("phien_ban", type=int)
+    wanted = request.args.get("phien_ban", type=db_int)
     if wanted:
         shown = next((v for v in proc.versions if v.id == wanted), None) or abort(404)
     return render("iso/procedure.html", proc=proc, shown=shown, history=history_for(proc))
@@ -120,7 +109,7 @@ def procedure_new():
                 db.session.rollback()
                 form.form_errors.extend(exc.errors)
             else:
-                _commit()
+                commit_or_conflict(unique_clash=True)
                 flash(f"Đã thêm quy trình {proc.code}.", "success")
                 return redirect(url_for("iso.qt.procedure", proc_id=proc.id), 303)
     status = 422 if request.method == "POST" else 200
@@ -149,7 +138,7 @@ def procedure_edit(proc_id: int):
             db.session.rollback()
             form.form_errors.extend(exc.errors)
         else:
-            _commit()
+            commit_or_conflict(unique_clash=True)
             flash(f"Đã lưu quy trình {proc.code}.", "success")
             return redirect(url_for("iso.qt.procedure", proc_id=proc.id), 303)
     status = 422 if request.method == "POST" else 200
@@ -181,7 +170,7 @@ def version_new(proc_id: int):
                 db.session.rollback()
                 form.form_errors.extend(exc.errors)
             else:
-                _commit()
+                commit_or_conflict(unique_clash=True)
                 flash(f"Đã ban hành phiên bản {version.number} của quy trình {proc.code}; "
                       "các phiên bản cũ vẫn được lưu.", "success")
                 return redirect(url_for("iso.qt.procedure", proc_id=proc.id), 303)
@@ -203,7 +192,7 @@ def registry_import():
     if form.validate_on_submit():
         stats, errors = registry_xlsx.import_registry(form.file.data)
         if not errors:
-            _commit()
+            commit_or_conflict(unique_clash=True)
             flash(f"Đã nhập danh mục: {stats['procedures']} quy trình mới, {stats['versions']} phiên bản mới, "
                   f"{stats['skipped']} phiên bản đã có (bỏ qua).", "success")
             return redirect(url_for("iso.qt.procedures"), 303)
@@ -226,7 +215,7 @@ def _holiday_page(year: int, form=None, status=200):
 @nn.get("")
 @require(*R.MANAGERS)
 def holidays():
-    year = request.args.get("nam", type=int) or today().year
+    year = request.args.get("nam", type=db_int) or today().year
     if not 2000 <= year <= 2100:
         year = today().year
     return _holiday_page(year)
@@ -243,12 +232,12 @@ def holiday_add():
             db.session.rollback()
             form.date.errors = list(form.date.errors) + exc.errors
         else:
-            _commit()
+            commit_or_conflict(unique_clash=True)
             if is_htmx():
                 return _holiday_page(holiday.date.year)
             flash(f"Đã thêm ngày nghỉ {holiday.date:%d/%m/%Y}.", "success")
             return redirect(url_for("iso.nn.holidays", nam=holiday.date.year), 303)
-    year = form.date.data.year if form.date.data else (request.args.get("nam", type=int) or today().year)
+    year = form.date.data.year if form.date.data else (request.args.get("nam", type=db_int) or today().year)
     return _holiday_page(year, form, 422)
 
 
@@ -260,7 +249,7 @@ def holiday_delete(holiday_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     db.session.delete(holiday)
-    _commit()
+    commit_or_conflict(unique_clash=True)
     if is_htmx():
         return _holiday_page(year)
     flash("Đã xóa ngày nghỉ.", "success")
@@ -295,7 +284,7 @@ def check_new():
             db.session.rollback()
             form.form_errors.extend(exc.errors)
         else:
-            _commit()
+            commit_or_conflict(unique_clash=True)
             flash("Đã tạo đợt bóc mẫu. Hãy nhập danh sách hồ sơ đã giải quyết trong kỳ.", "success")
             return redirect(url_for("iso.bm.check", check_id=check.id), 303)
     status = 422 if request.method == "POST" else 200
@@ -343,7 +332,7 @@ def dossier_add(check_id: int):
             db.session.rollback()
             form.form_errors.extend(exc.errors)
         else:
-            _commit()
+            commit_or_conflict(unique_clash=True)
             if is_htmx():
                 return _check_page(check, block="dossier_list")
             flash(f"Đã thêm hồ sơ {dossier.code}.", "success")
@@ -362,7 +351,7 @@ def dossier_delete(check_id: int, dossier_id: int):
     except InputError as exc:
         db.session.rollback()
         abort(409, exc.errors[0])
-    _commit()
+    commit_or_conflict(unique_clash=True)
     if is_htmx():
         return _check_page(check, block="dossier_list")
     flash(f"Đã xóa hồ sơ {dossier.code} khỏi danh sách.", "success")
@@ -382,7 +371,7 @@ def dossier_import(check_id: int):
         except InputError as exc:
             count, errors = 0, exc.errors
         if not errors:
-            _commit()
+            commit_or_conflict(unique_clash=True)
             flash(f"Đã nhập {count} hồ sơ vào danh sách.", "success")
             return redirect(url_for("iso.bm.check", check_id=check.id), 303)
         db.session.rollback()
@@ -412,7 +401,7 @@ def draw(check_id: int):
         db.session.rollback()
         _flash_errors(exc.errors)
     else:
-        _commit()
+        commit_or_conflict(unique_clash=True)
         flash(f"Đã rút {len(sample)} hồ sơ với hạt giống {check.seed}.", "success")
     return redirect(url_for("iso.bm.check", check_id=check.id), 303)
 
@@ -455,7 +444,7 @@ def step_record(check_id: int, dossier_id: int, step_id: int):
             form.note.errors = list(form.note.errors) + exc.errors
             status = 422
         else:
-            _commit()
+            commit_or_conflict(unique_clash=True)
             form = None
     else:
         status = 422
@@ -480,7 +469,7 @@ def complete(check_id: int):
         db.session.rollback()
         _flash_errors(exc.errors)
     else:
-        _commit()
+        commit_or_conflict(unique_clash=True)
         flash(f"Đã hoàn thành đợt bóc mẫu; ghi nhận {len(created)} tồn tại, hạn chế.", "success")
     return redirect(url_for("iso.bm.check", check_id=check.id), 303)
 

@@ -3,7 +3,6 @@ from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from portal.accounts import roles as R
 from portal.accounts.models import Unit, User
@@ -11,11 +10,12 @@ from portal.catalogue.models import Catalogue
 from portal.extensions import db
 from portal.timeutil import today
 from portal.web.access import deny_unless, require
-from portal.web.concurrency import EditConflict, check_version
+from portal.web.concurrency import EditConflict, check_version, commit_or_conflict
 from portal.web.errors import error_response
 from portal.web.forms import EmptyForm
 from portal.web.htmx import hx_redirect, is_htmx, render
 from portal.web.nav import home_panel, nav
+from portal.web.params import db_int
 
 from . import services as S
 from .forms import (DocumentForm, EvaluationForm, FindingForm, MessageForm, ReopenForm, ReportForm,
@@ -57,22 +57,17 @@ def _refuse(message: str, back: str, status: int = 422):
 
 
 def _commit(message: str, back: str, category: str = "success"):
-    try:
-        db.session.commit()
-    except (StaleDataError, IntegrityError):
-        # StaleDataError: saved by someone else in the same instant; IntegrityError: two people
-        # creating the same review/evaluation at once (unique keys). Either way: told, not lost.
-        db.session.rollback()
-        raise EditConflict() from None
+    # two people creating the same review/evaluation at once clash on unique keys: told, not lost
+    commit_or_conflict(unique_clash=True)
     flash(message, category)
     return hx_redirect(back) if is_htmx() else redirect(back, code=303)
 
 
-def _closed_guard(rnd: Round, back: str):
+def _refuse_if_closed(rnd: Round) -> None:
+    """A closed round takes no more changes: 409 with the reason, whatever the action."""
     if rnd.state == "closed":
         db.session.rollback()
-        return error_response(409, S.CLOSED_MESSAGE)
-    return None
+        abort(409, S.CLOSED_MESSAGE)  # answered by the app-wide handler, as error_response(409, …)
 
 
 def _form_errors(form) -> str:
@@ -118,7 +113,7 @@ def create():
                 end_on=form.end_on.data, report_deadline=form.report_deadline.data,
                 period_from=form.period_from.data, period_to=form.period_to.data,
                 leader=db.session.get(User, form.leader_id.data) if form.leader_id.data else None,
-                members=[db.session.get(User, i) for i in form.member_ids.data],
+                members=[db.session.get(User, i) for i in form.member_ids.data or ()],
                 previous=db.session.get(Round, form.previous_id.data) if form.previous_id.data else None)
             return _commit(f"Đã tạo đợt kiểm tra “{rnd.name}” (dự thảo).", url_for("rounds.show", round_id=rnd.id))
     status = 422 if form.errors else 200
@@ -130,8 +125,7 @@ def create():
 def edit(round_id):
     rnd = _round(round_id)
     back = url_for("rounds.show", round_id=rnd.id)
-    if (refused := _closed_guard(rnd, back)) is not None:
-        return refused
+    _refuse_if_closed(rnd)
     form = RoundForm(obj=rnd)
     _fill_round_form(form, rnd)
     if request.method == "GET":
@@ -148,7 +142,8 @@ def edit(round_id):
         if form.report_deadline.data:
             rnd.report_deadline = form.report_deadline.data
         rnd.leader_id = form.leader_id.data or None
-        rnd.members = [db.session.get(User, i) for i in form.member_ids.data]
+        if form.member_ids.data is not None:  # None: no form data at all (the form fell back to the round)
+            rnd.members = [db.session.get(User, i) for i in form.member_ids.data]
         if rnd.state == "draft":
             rnd.previous_id = form.previous_id.data or None
         return _commit("Đã lưu đợt kiểm tra.", back)
@@ -161,7 +156,7 @@ def show(round_id):
     rnd = _round(round_id)
     if not S.can_read_round(current_user, rnd):
         return redirect(url_for("rounds.mine", round_id=rnd.id))
-    area_id = request.args.get("linh_vuc", type=int)
+    area_id = request.args.get("linh_vuc", type=db_int)
     reports = S.round_reports(rnd.id)
     rows = [r for r in reports if r.criterion.area_id == area_id] if area_id else []
     scores = None
@@ -206,8 +201,8 @@ def queue(round_id):
     rnd = _round(round_id)
     deny_unless(S.can_read_round(current_user, rnd))
     args = request.args
-    filters = {"area_id": args.get("linh_vuc", type=int), "unit_id": args.get("don_vi", type=int),
-               "person_id": args.get("nguoi", type=int), "state": args.get("trang_thai") or None,
+    filters = {"area_id": args.get("linh_vuc", type=db_int), "unit_id": args.get("don_vi", type=db_int),
+               "person_id": args.get("nguoi", type=db_int), "state": args.get("trang_thai") or None,
                "rating": args.get("danh_gia") or None, "late": args.get("tre") == "1"}
     reports = S.round_reports(rnd.id, **filters)
     authors = db.session.scalars(select(User).join(Report, Report.author_id == User.id)
@@ -248,11 +243,7 @@ def report(report_id):
 
 @bp.post("/bao-cao/<int:report_id>")
 def save_report(report_id):
-    report = _report(report_id)
-    back = url_for("rounds.report", report_id=report.id)
-    if (refused := _closed_guard(report.round, back)) is not None:
-        return refused
-    deny_unless(S.can_edit_report(current_user, report))
+    report, back = _author_action(report_id)
     form = ReportForm()
     if not form.validate_on_submit():
         return _report_page(report, form=form, status=422)
@@ -270,20 +261,22 @@ def save_report(report_id):
     return _commit("Đã lưu bản nháp báo cáo.", back)
 
 
-def _author_action(report_id):
+def _report_action(report_id, may_act):
+    """Load a report for a change: 409 if its round is closed, 403 unless may_act(user, report).
+    Returns the report and the page to go back to."""
     report = _report(report_id)
-    back = url_for("rounds.report", report_id=report.id)
-    refused = _closed_guard(report.round, back)
-    if refused is None:
-        deny_unless(S.can_edit_report(current_user, report))
-    return report, back, refused
+    _refuse_if_closed(report.round)
+    deny_unless(may_act(current_user, report))
+    return report, url_for("rounds.report", report_id=report.id)
+
+
+def _author_action(report_id):
+    return _report_action(report_id, S.can_edit_report)
 
 
 @bp.post("/bao-cao/<int:report_id>/tep")
 def upload(report_id):
-    report, back, refused = _author_action(report_id)
-    if refused is not None:
-        return refused
+    report, back = _author_action(report_id)
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
@@ -297,11 +290,9 @@ def upload(report_id):
 
 @bp.post("/bao-cao/<int:report_id>/tep/dung-lai")
 def reuse(report_id):
-    report, back, refused = _author_action(report_id)
-    if refused is not None:
-        return refused
+    report, back = _author_action(report_id)
     try:
-        S.reuse_file(report, request.form.get("file_id", type=int) or 0)
+        S.reuse_file(report, request.form.get("file_id", type=db_int) or 0)
     except S.RuleError as exc:
         return _refuse(exc.message, back)
     return _commit("Đã dùng lại tài liệu của đợt trước.", back)
@@ -309,9 +300,7 @@ def reuse(report_id):
 
 @bp.post("/bao-cao/<int:report_id>/tep/<int:file_id>/go")
 def unlink(report_id, file_id):
-    report, back, refused = _author_action(report_id)
-    if refused is not None:
-        return refused
+    report, back = _author_action(report_id)
     S.remove_file(report, file_id)
     return _commit("Đã gỡ tệp khỏi báo cáo.", back)
 
@@ -330,9 +319,7 @@ def file(report_id, file_id):
 
 @bp.post("/bao-cao/<int:report_id>/van-ban")
 def add_document(report_id):
-    report, back, refused = _author_action(report_id)
-    if refused is not None:
-        return refused
+    report, back = _author_action(report_id)
     form = DocumentForm()
     if not form.validate_on_submit():
         return _refuse(_form_errors(form) or "Dữ liệu văn bản không hợp lệ.", back)
@@ -345,20 +332,15 @@ def add_document(report_id):
 
 @bp.post("/bao-cao/<int:report_id>/van-ban/<int:doc_id>/xoa")
 def remove_document(report_id, doc_id):
-    report, back, refused = _author_action(report_id)
-    if refused is not None:
-        return refused
+    report, back = _author_action(report_id)
     S.remove_document(report, doc_id)
     return _commit("Đã xóa văn bản minh chứng.", back)
 
 
 @bp.post("/bao-cao/<int:report_id>/tra-loi")
 def answer(report_id):
-    report = _report(report_id)
-    back = url_for("rounds.report", report_id=report.id)
-    if (refused := _closed_guard(report.round, back)) is not None:
-        return refused
-    deny_unless(report.author_id == current_user.id)
+    # only the author answers (not a manager who may also edit the report)
+    report, back = _report_action(report_id, lambda user, report: report.author_id == user.id)
     form = MessageForm()
     if not form.validate_on_submit():
         return _refuse(_form_errors(form), back)
@@ -371,19 +353,12 @@ def answer(report_id):
 
 # -- the team's review -----------------------------------------------------------------------
 def _reviewer_action(report_id):
-    report = _report(report_id)
-    back = url_for("rounds.report", report_id=report.id)
-    refused = _closed_guard(report.round, back)
-    if refused is None:
-        deny_unless(S.can_review(current_user, report))
-    return report, back, refused
+    return _report_action(report_id, S.can_review)
 
 
 @bp.post("/bao-cao/<int:report_id>/danh-gia")
 def review(report_id):
-    report, back, refused = _reviewer_action(report_id)
-    if refused is not None:
-        return refused
+    report, back = _reviewer_action(report_id)
     form = ReviewForm()
     if not form.validate_on_submit():
         abort(400)
@@ -402,9 +377,7 @@ def review(report_id):
 
 @bp.post("/bao-cao/<int:report_id>/giai-trinh")
 def clarify(report_id):
-    report, back, refused = _reviewer_action(report_id)
-    if refused is not None:
-        return refused
+    report, back = _reviewer_action(report_id)
     form = MessageForm()
     if not form.validate_on_submit():
         return _refuse(_form_errors(form), back)
@@ -417,9 +390,7 @@ def clarify(report_id):
 
 @bp.post("/bao-cao/<int:report_id>/ton-tai")
 def finding(report_id):
-    report, back, refused = _reviewer_action(report_id)
-    if refused is not None:
-        return refused
+    report, back = _reviewer_action(report_id)
     form = FindingForm()
     if not form.validate_on_submit():
         return _refuse(_form_errors(form), back)
@@ -438,15 +409,14 @@ def evaluations(round_id):
     deny_unless(S.can_read_round(current_user, rnd))
     back = url_for("rounds.evaluations", round_id=rnd.id)
     if request.method == "POST":
-        if (refused := _closed_guard(rnd, back)) is not None:
-            return refused
+        _refuse_if_closed(rnd)
         deny_unless(S.can_evaluate(current_user, rnd))
         form = EvaluationForm()
         if not form.validate_on_submit():
             abort(400)
         try:
-            S.save_evaluation(rnd, current_user, area_id=request.form.get("area_id", type=int),
-                              person_id=request.form.get("person_id", type=int), text=form.text.data,
+            S.save_evaluation(rnd, current_user, area_id=request.form.get("area_id", type=db_int),
+                              person_id=request.form.get("person_id", type=db_int), text=form.text.data,
                               version=form.version.data or "")
         except IntegrityError:  # created by someone else in the same instant
             db.session.rollback()
@@ -470,7 +440,7 @@ def self_report_pdf(round_id):
 
     rnd = _round(round_id)
     deny_unless(S.can_read_round(current_user, rnd))
-    unit_id = request.args.get("don_vi", type=int)
+    unit_id = request.args.get("don_vi", type=db_int)
     context = selfreport.build_context(rnd, unit_id)
     db.session.commit()  # never hold a transaction open while rendering
     pdf = selfreport.render(context)

@@ -18,3 +18,20 @@ def check_version(obj, submitted) -> None:
         raise EditConflict() from None
     if submitted != obj.version:
         raise EditConflict()
+
+
+def commit_or_conflict(unique_clash: bool = False) -> None:
+    """Commit the request's changes; a save that lost a race is an EditConflict (nothing saved,
+    409 with the app-wide message) rather than a 500. A stale version (StaleDataError) always
+    is; with unique_clash, so is a unique row inserted by someone else meanwhile."""
+    from sqlalchemy.exc import IntegrityError
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from portal.extensions import db
+
+    lost_race = (StaleDataError, IntegrityError) if unique_clash else (StaleDataError,)
+    try:
+        db.session.commit()
+    except lost_race:
+        db.session.rollback()
+        raise EditConflict() from None

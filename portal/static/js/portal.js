@@ -41,6 +41,24 @@
     if (event.target.closest("#htmx-error")) event.target.closest("#htmx-error").hidden = true;
   });
 
+  // Live search: the result count arrives inside freshly swapped content, and screen readers do
+  // not announce a live region that is itself new. Repeat it in one region that stays put.
+  var announcer = null;
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var source = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (!source || !source.closest || !source.closest("form[role=search]")) return;
+    var count = document.querySelector("main .count[aria-live]");
+    if (!count) return;
+    if (!announcer) {
+      announcer = document.createElement("div");
+      announcer.className = "sr-only";
+      announcer.setAttribute("role", "status");
+      announcer.setAttribute("aria-live", "polite");
+      document.body.appendChild(announcer);
+    }
+    announcer.textContent = count.textContent.replace(/\s+/g, " ").trim();
+  });
+
   // Upload progress bars: <progress data-upload-progress> inside an hx-encoding multipart form.
   document.addEventListener("htmx:xhr:progress", function (event) {
     var form = event.target.closest("form");
