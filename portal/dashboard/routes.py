@@ -1,17 +1,17 @@
 """The dashboard for the ward's leaders and the secretariat; staff get 403."""
 from flask import Blueprint, abort, request
-
-from portal.accounts import roles as R
 from sqlalchemy import func, select
 
+from portal.accounts import roles as R
 from portal.extensions import db
-from portal.reports.models import SignOff
 from portal.findings.models import REMEDY_STATUSES
+from portal.reports.models import SignOff
 from portal.rounds.models import RATINGS
 from portal.timeutil import today
 from portal.web.access import require
 from portal.web.htmx import render
 from portal.web.nav import home_panel, nav
+from portal.web.params import db_int
 
 from . import figures as F
 from . import sources
@@ -39,7 +39,7 @@ home_panel("dashboard/_home_panel.html", roles=(R.LEADER,), order=5, context=_ho
 @bp.get("/")
 @require(*VIEWERS)
 def index():
-    rnd = F.current_round(request.args.get("dot", type=int))
+    rnd = F.current_round(request.args.get("dot", type=db_int))
     if request.args.get("dot") and rnd is None:
         abort(404, "Không tìm thấy đợt kiểm tra.")
     day = today()
@@ -68,7 +68,7 @@ def drill():
     day = today()
     ctx = {"kind": kind, "rating_labels": RATING_LABELS, "remedy_statuses": REMEDY_STATUSES}
     if kind in ("bao-cao",):
-        rnd = F.current_round(args.get("dot", type=int))
+        rnd = F.current_round(args.get("dot", type=db_int))
         if rnd is None:
             abort(404, "Không tìm thấy đợt kiểm tra.")
         dimension = args.get("theo") or None
@@ -77,14 +77,14 @@ def drill():
         if dimension not in (None, *F.DIMENSIONS) or measure not in (None, *F.MEASURES) \
                 or rating not in (None, *RATING_LABELS):
             abort(404, "Không có danh sách chi tiết này: tham số không hợp lệ.")
-        key = args.get("ma", type=int) if args.get("ma") not in (None, "", "none") else None
+        key = args.get("ma", type=db_int) if args.get("ma") not in (None, "", "none") else None
         reports = F.reports_behind(rnd.id, dimension=dimension, key=key, measure=measure, rating=rating)
         title = " · ".join(filter(None, [
             F.MEASURES.get(measure or "total"), RATING_LABELS.get(rating) if rating else None,
             args.get("nhan", "")[:200]]))
         ctx.update(rnd=rnd, reports=reports, title=title)
     elif kind in ("ton-tai", "bien-phap"):
-        year = args.get("nam", type=int) or day.year
+        year = args.get("nam", type=db_int) or day.year
         which = args.get("loc", "open")
         if kind == "ton-tai":
             if which not in F.FINDING_FILTERS:
