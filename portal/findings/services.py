@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts import roles as R
 from portal.accounts.models import Unit, User
@@ -386,7 +387,8 @@ def findings_figure(*, year: int | None = None, round_id: int | None = None,
         stmt = stmt.where(Finding.round_id == round_id)
     if unit_id is not None:
         stmt = stmt.where(Finding.unit_id == unit_id)
-    return figure_for(db.session.scalars(stmt))
+    # The figure reads every finding's remedies: load them in one query, not one per finding.
+    return figure_for(db.session.scalars(stmt.options(selectinload(Finding.remedies))))
 
 
 # -- lists ----------------------------------------------------------------------------------
@@ -419,6 +421,10 @@ def findings_query(user, *, state: str = "open", source: str = "", area_id=None,
             stmt = stmt.where(column == value)
     for word in fold(q).split():
         stmt = stmt.where(Finding.search_text.contains(word, autoescape=True))
+    # Lists, exports and the figure all read these per finding: load them with the page, not per row.
+    stmt = stmt.options(selectinload(Finding.remedies).joinedload(Remedy.owner),
+                        joinedload(Finding.area), joinedload(Finding.unit), joinedload(Finding.person),
+                        joinedload(Finding.criterion))
     return stmt.order_by(Finding.found_on.desc(), Finding.id.desc())
 
 
