@@ -57,12 +57,3 @@ def reset_password(user: User, password: str, must_change: bool = True) -> None:
 
 def unit_by_name(name: str) -> Unit | None:
     return db.session.scalar(select(Unit).where(func.lower(Unit.name) == clean(name).lower()))
-
-
-def staff_choices(blank: str | None = None):
-    """Active people for a select box ({id: label}, the form WTForms 3.3+ wants), by unit then name."""
-    stmt = (select(User).outerjoin(Unit).where(User.active)
-            .order_by(Unit.position, Unit.name, User.full_name))
-    users = db.session.scalars(stmt)
-    out = {0: blank} if blank else {}
-    return out | {u.id: f"{u.full_name} — {u.unit.name if u.unit else 'chưa có đơn vị'}" for u in users}
