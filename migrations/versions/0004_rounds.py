@@ -1,7 +1,7 @@
 """rounds, reports, reviews, clarifications, evaluations
 
 Revision ID: 0004_rounds
-Revises: 0002
+Revises: 0003_notifications
 Create Date: 2026-11-25 11:49:04.153640
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0004_rounds'
-down_revision = '0005_notifications'
+down_revision = '0003_notifications'
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """change log: longer action names
 
-Revision ID: 0009_audit_action
+Revision ID: 0005_audit_action
 Revises: 0004_rounds
 Create Date: 2026-11-25 12:05:32.374678
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0009_audit_action'
+revision = '0005_audit_action'
 down_revision = '0004_rounds'
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """Background jobs (long PDFs) and the leader's sign-off of a round's summary report
 
-Revision ID: 0008_reports
-Revises: 0004_rounds
+Revision ID: 0009_reports
+Revises: 0008_assignments
 Create Date: 2026-11-25 12:01:26.462110
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0008_reports'
-down_revision = '0003_assignments'
+revision = '0009_reports'
+down_revision = '0008_assignments'
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """notifications (in-app messages and reminders, one per user and key)
 
-Revision ID: 0005_notifications
+Revision ID: 0003_notifications
 Revises: 0002
 Create Date: 2026-11-25 11:49:12.788075
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0005_notifications'
+revision = '0003_notifications'
 down_revision = '0002'
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """assignments: responsibility lists, coordinators, history
 
-Revision ID: 0003_assignments
-Revises: 0002
+Revision ID: 0008_assignments
+Revises: 0007_findings_adhoc
 Create Date: 2026-11-25 11:49:29.545778
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0003_assignments'
-down_revision = '0006_findings_adhoc'
+revision = '0008_assignments'
+down_revision = '0007_findings_adhoc'
 branch_labels = None
 depends_on = None
 

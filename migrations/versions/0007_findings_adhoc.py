@@ -1,7 +1,7 @@
 """findings: search key, remedy progress reports and re-inspections; the ad-hoc inspection log
 
-Revision ID: 0006_findings_adhoc
-Revises: 0002
+Revision ID: 0007_findings_adhoc
+Revises: 0006_iso
 Create Date: 2026-11-25 11:45:27.274365
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0006_findings_adhoc'
-down_revision = '0007_iso'
+revision = '0007_findings_adhoc'
+down_revision = '0006_iso'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """ISO: procedure registry (versions, steps, forms), holidays, sample checks of dossiers
 
-Revision ID: 0007_iso
-Revises: 0002
+Revision ID: 0006_iso
+Revises: 0005_audit_action
 Create Date: 2026-11-25 11:48:17.772982
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0007_iso'
-down_revision = '0009_audit_action'
+revision = '0006_iso'
+down_revision = '0005_audit_action'
 branch_labels = None
 depends_on = None
 
