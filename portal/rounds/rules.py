@@ -42,12 +42,25 @@ def can_edit_report(user, report: Report) -> bool:
     state = report.round.state
     if report.state == "clarify":
         return state in ("open", "review")
+    if report.state == "draft" and state == "review":  # the secretariat let this one in late
+        return report.late_allowed_at is not None
     return state == "open" and report.state in ("draft", "submitted") and report.review is None
 
 
 def can_review(user, report: Report) -> bool:
     return (report.round.state in ("open", "review") and user.id in report.round.team_ids
             and report.author_id != user.id)
+
+
+def can_decide(user, report: Report) -> bool:
+    """Recording "Không gửi báo cáo": the team (members, leader) and the secretariat."""
+    return (report.round.state in ("open", "review") and report.author_id != user.id
+            and (user.id in report.round.team_ids or is_manager(user)))
+
+
+def can_allow_late(user, report: Report) -> bool:
+    """Letting one report in after the round moved to review: the secretariat only."""
+    return report.round.state == "review" and is_manager(user)
 
 
 def can_evaluate(user, rnd: Round) -> bool:
