@@ -18,7 +18,8 @@ from .models import RATINGS, Report, Review
 # Queries for pages (constant query counts: eager loading)
 # --------------------------------------------------------------------------------------------
 def _report_options():
-    return (joinedload(Report.criterion).joinedload(Criterion.area), joinedload(Report.author),
+    return (joinedload(Report.criterion).joinedload(Criterion.area), joinedload(Report.frozen),
+            joinedload(Report.author),
             joinedload(Report.unit), joinedload(Report.review))
 
 
@@ -103,7 +104,7 @@ def progress(reports: list[Report], key) -> list[Progress]:
 
 
 def area_progress(reports):
-    return progress(reports, lambda r: (r.criterion.area_id, r.criterion.area.label))
+    return progress(reports, lambda r: (r.item.area_id, r.item.area.label))
 
 
 def unit_progress(reports):

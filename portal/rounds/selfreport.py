@@ -19,20 +19,20 @@ def build_context(rnd, unit_id: int | None = None) -> dict:
     unit = db.session.get(Unit, unit_id) if unit_id else None
     areas = []
     for area in rnd.catalogue.areas:
-        rows = [r for r in reports if r.criterion.area_id == area.id]
+        rows = [r for r in reports if r.item.area_id == area.id]
         if not rows:
             continue
-        results = [{"code": r.criterion.code, "status": r.status_label, "text": r.done_text,
-                    "value": r.indicator_value, "unit": r.criterion.indicator_unit,
-                    "target": r.criterion.indicator_target}
+        results = [{"code": r.item.code, "status": r.status_label, "text": r.done_text,
+                    "value": r.indicator_value, "unit": r.item.indicator_unit,
+                    "target": r.item.indicator_target}
                    for r in rows if r.done_text or r.status in ("done", "na")]
-        issues = [f"{r.criterion.code}: {r.difficulties}" for r in rows if r.difficulties]
+        issues = [f"{r.item.code}: {r.difficulties}" for r in rows if r.difficulties]
         issues += [f"{f.description} (nguyên nhân {'chủ quan' if f.cause == 'chu_quan' else 'khách quan'})"
                    for f in findings if f.area_id == area.id]
         areas.append({"label": area.name, "results": results, "issues": issues})
-    directions = [f"{r.criterion.code}. Tiếp tục thực hiện: {r.criterion.text}"
+    directions = [f"{r.item.code}. Tiếp tục thực hiện: {r.item.text}"
                   for r in reports if r.status in ("doing", "todo")]
-    proposals = [f"{r.criterion.code}: {r.proposals}" for r in reports if r.proposals]
+    proposals = [f"{r.item.code}: {r.proposals}" for r in reports if r.proposals]
     ward = get_settings()
     doc = {"issuer_parent": ward.issuer_parent, "issuer_name": ward.issuer_name,
            "number": f"/BC-{ward.issuer_short}", "place": ward.place_name, "date": today(),
