@@ -63,7 +63,7 @@ def test_round_summary_pdf(app, tmp_path):
                             "- Lưu: VT, VHXH.", "DỰ THẢO")
     # figures from the same lists as the tables: 8 criteria, 5 sent (2 late), 3 rated
     assert "Có 05/08 nội dung kiểm tra được báo cáo (62,50%), trong đó 02 nội dung gửi sau hạn" in text
-    assert "03 nội dung chưa được báo cáo" in text
+    assert "03 nội dung không được báo cáo" in text
     assert "Đoàn kiểm tra đã thẩm định 03 nội dung: 01 đạt, 01 đạt một phần, 01 chưa đạt" in text
     # the team's report is signed by the team leader, not by the ward's signer
     assert "PHÓ CHỦ TỊCH" not in text and "TM. ỦY BAN NHÂN DÂN" not in text
@@ -171,7 +171,7 @@ def test_long_tables_repeat_their_header(app):
 
 # -- sign-off -----------------------------------------------------------------------------------
 def test_leader_signs_off_and_the_secretariat_sees_it(app, tmp_path):
-    rnd = seeded_round()
+    rnd = seeded_round(state="closed")
     leader = login_as(app, "chutich")
     response = leader.post(f"/bao-cao-ket-qua/dot/{rnd.id}/phe-duyet",
                            data={"chi_dao": "Giao Phòng Văn hóa - Xã hội đôn đốc khắc phục trước 30/11."})

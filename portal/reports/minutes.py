@@ -163,9 +163,10 @@ def build(round_id: int, unit_id: int):
         b.append(Heading(f"{i}. {area.name}", 2))
         b.append(Table(["Mã", "Nội dung kiểm tra", "Kết quả báo cáo", "Đánh giá", "Tài liệu kiểm chứng"],
                        [[r.criterion.code, r.criterion.text,
-                         r.status_label if C.decided(r) else "Chưa báo cáo",
+                         r.status_label if C.decided(r) else (
+                             "Không gửi báo cáo" if r.state == "not_submitted" else "Chưa báo cáo"),
                          {"dat": "Đạt", "mot_phan": "Đạt một phần", "chua_dat": "Chưa đạt"}.get(
-                             r.review.rating if r.review and C.decided(r) else "", ""),
+                             r.review.rating if r.review and (C.decided(r) or r.state == "not_submitted") else "", ""),
                          evidence.get(r.id, "")] for r in rows],
                        widths=["9%", "41%", "16%", "12%", "22%"], aligns=["center", "left", "left", "center", "left"],
                        font_pt=10))

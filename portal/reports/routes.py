@@ -11,6 +11,7 @@ from portal.exports.xlsx import xlsx_response
 from portal.extensions import db
 from portal.jobs import services as jobs
 from portal.jobs.models import Job
+from portal.rounds import services as RS
 from portal.rounds.models import Report, Round
 from portal.web.access import deny_unless, require
 from portal.web.errors import error_response

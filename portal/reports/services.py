@@ -118,6 +118,9 @@ def sign_off(rnd: Round, user, directive: str, number: str = "") -> SignOff:
     number = clean(number or "")
     if len(number) > 20:
         raise RuleError("Số văn bản quá dài (tối đa 20 ký tự).")
+    refusal = RS.sign_off_refusal(rnd)  # an open round's summary is not final yet
+    if refusal:
+        raise RuleError(refusal)
     row = SignOff(round_id=rnd.id, leader_id=user.id, directive=directive, signed_at=now_utc(), number=number)
     db.session.add(row)
     db.session.flush()

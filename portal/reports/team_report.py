@@ -37,8 +37,9 @@ class Tally:
         if C.decided(report):
             self.sent += 1
             self.late += 1 if report.late else 0
+        # A rating is the team's decision: on a sent report, or "Không gửi báo cáo" (rated Chưa đạt).
         rating = report.review.rating if report.review else ""
-        if C.decided(report) and rating in ("dat", "mot_phan", "chua_dat"):
+        if (C.decided(report) or report.state == "not_submitted") and rating in ("dat", "mot_phan", "chua_dat"):
             setattr(self, rating, getattr(self, rating) + 1)
         self.findings += findings
 
@@ -150,7 +151,7 @@ def build(round_id: int, *, code_number: str = "", approval: Approval | None = N
                   f"công tác cải cách hành chính tại {two(len(units))} phòng, cơ quan, đơn vị của {ward_name}{period}. "
                   f"Có {two(a.sent)}/{two(a.total)} nội dung kiểm tra được báo cáo ({pct(a.sent, a.total)})"
                   + (f", trong đó {two(a.late)} nội dung gửi sau hạn ngày {dmy(rnd.report_deadline)}" if a.late else "")
-                  + (f"; {two(a.total - a.sent)} nội dung chưa được báo cáo" if a.total > a.sent else "") + "."))
+                  + (f"; {two(a.total - a.sent)} nội dung không được báo cáo" if a.total > a.sent else "") + "."))
     b.append(Para(rating_sentence(a)))
     b.append(Heading("2. Thuận lợi, khó khăn", 2))
     b.append(Para("Thuận lợi: công tác kiểm tra được lãnh đạo UBND phường quan tâm chỉ đạo; các phòng, cơ quan, "

@@ -36,10 +36,10 @@ def round_reports(round_id: int, *, area_id=None, unit_id=None, person_id=None, 
     if state == "unassigned":
         stmt = stmt.where(Report.author_id.is_(None))
     elif state == "reviewed":
-        stmt = stmt.where(Report.review.has(Review.rating != ""))
+        stmt = stmt.where(Report.state == "submitted", Report.review.has(Review.rating != ""))
     elif state == "to_review":
         stmt = stmt.where(Report.state == "submitted", ~Report.review.has(Review.rating != ""))
-    elif state in ("draft", "submitted", "clarify"):
+    elif state in ("draft", "submitted", "clarify", "not_submitted"):
         stmt = stmt.where(Report.state == state, Report.author_id.is_not(None))
     if rating:
         stmt = stmt.where(Report.review.has(Review.rating == rating))
@@ -56,9 +56,12 @@ def my_reports(user, round_id: int) -> list[Report]:
 
 
 def report_phase(report: Report) -> str:
-    """One key per report for the matrix: unassigned, draft, clarify, submitted, reviewed."""
+    """One key per report for the matrix: unassigned, draft, clarify, submitted, reviewed,
+    not_submitted (closed as "Không gửi báo cáo": decided, but never counted as sent)."""
     if report.author_id is None:
         return "unassigned"
+    if report.state == "not_submitted":
+        return "not_submitted"
     if report.state == "clarify":
         return "clarify"
     if report.state == "submitted":
@@ -67,7 +70,7 @@ def report_phase(report: Report) -> str:
 
 
 PHASES = {"unassigned": "Chưa phân công", "draft": "Chưa gửi", "submitted": "Chờ thẩm định",
-          "clarify": "Chờ giải trình", "reviewed": "Đã thẩm định"}
+          "clarify": "Chờ giải trình", "reviewed": "Đã thẩm định", "not_submitted": "Không gửi báo cáo"}
 
 
 @dataclass

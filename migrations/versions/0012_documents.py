@@ -1,8 +1,8 @@
 """Documents: per-type signers and headers, the year's plan and team decision, minutes records,
 good practices, sign-off number and .docx; salutations
 
-Revision ID: 0010_documents
-Revises: 0009_reports
+Revision ID: 0012_documents
+Revises: 0011_report_versions
 Create Date: 2026-11-25 22:27:55.129690
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0010_documents'
-down_revision = '0009_reports'
+revision = '0012_documents'
+down_revision = '0011_report_versions'
 branch_labels = None
 depends_on = None
 
