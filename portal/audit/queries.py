@@ -74,7 +74,10 @@ class LogFilters:
             if not text:
                 return None
             try:
-                return parse_date(text)
+                day = parse_date(text[:20])
+                if not 1900 <= day.year <= 2999:
+                    raise ValueError(text)
+                return day
             except ValueError:
                 errors.append(f"{label} không hợp lệ (nhập dd/mm/yyyy).")
                 return None
@@ -90,8 +93,8 @@ class LogFilters:
 
     def args(self) -> dict:
         out = {"nguoi": self.person_id, "loai": self.kind, "q": self.q,
-               "tu": self.date_from.isoformat() if self.date_from else None,
-               "den": self.date_to.isoformat() if self.date_to else None}
+               "tu": f"{self.date_from:%d/%m/%Y}" if self.date_from else None,
+               "den": f"{self.date_to:%d/%m/%Y}" if self.date_to else None}
         return {k: v for k, v in out.items() if v}
 
 

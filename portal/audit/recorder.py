@@ -64,10 +64,11 @@ def _object_id(obj) -> str:
 def _search_text(table: str, action: str, summary: str, changes: dict) -> str:
     words = [labels.model_label(table), labels.action_label(action), summary]
     for key, value in changes.items():
-        words.append(labels.field_label(table, key))
-        for v in value if isinstance(value, list) else [value]:
-            if v not in (None, "", "***"):
-                words.append(str(labels.choice_label(table, key, v) or v) if not isinstance(v, list) else str(v))
+        values = [v for v in (value if isinstance(value, list) else [value]) if v not in (None, "", "***", [])]
+        if values or value == ["***", "***"]:  # an empty field of a new record says nothing
+            words.append(labels.field_label(table, key))
+        for v in values:
+            words.append(str(labels.choice_label(table, key, v) or v) if not isinstance(v, list) else str(v))
     return search_key(" ".join(words))[:4000]
 
 
