@@ -133,7 +133,7 @@ def test_long_tables_are_chunked(app):
 
 # -- sign-off -----------------------------------------------------------------------------------
 def test_leader_signs_off_and_the_secretariat_sees_it(app, tmp_path):
-    rnd = seeded_round()
+    rnd = seeded_round(state="closed")
     leader = login_as(app, "chutich")
     response = leader.post(f"/bao-cao-ket-qua/dot/{rnd.id}/phe-duyet",
                            data={"chi_dao": "Giao Phòng Văn hóa - Xã hội đôn đốc khắc phục trước 30/11."})

@@ -11,7 +11,9 @@ from portal.web.htmx import render
 from portal.web.nav import nav
 from portal.web.params import db_int
 
-from . import fileformat, services
+from portal.exports.xlsx import xlsx_response
+
+from . import excelformat, fileformat, services
 from .models import Catalogue
 
 bp = Blueprint("catalogue", __name__, url_prefix="/bo-noi-dung")
@@ -20,7 +22,7 @@ nav("Bộ nội dung kiểm tra", "catalogue.index", order=10)
 
 
 class ImportForm(FlaskForm):
-    file = FileField("Tệp bộ nội dung (.yaml)", validators=[FileRequired("Vui lòng chọn tệp để nhập.")])
+    file = FileField("Tệp bộ nội dung (.yaml hoặc .xlsx)", validators=[FileRequired("Vui lòng chọn tệp để nhập.")])
 
 
 def _catalogue_from_args() -> Catalogue | None:
@@ -48,6 +50,18 @@ def export(year: int):
                     headers={"Content-Disposition": f'attachment; filename="bo-noi-dung-{year}.yaml"'})
 
 
+@bp.get("/<int:year>.xlsx")
+def export_xlsx(year: int):
+    catalogue = services.catalogue_for_year(year) or abort(404)
+    return xlsx_response(excelformat.build_xlsx(catalogue), f"Bộ nội dung {year}.xlsx")
+
+
+@bp.get("/mau.xlsx")
+@require(*R.MANAGERS)
+def template_xlsx():
+    return xlsx_response(excelformat.build_xlsx(None), "Mẫu bộ nội dung.xlsx")
+
+
 @bp.post("/nhap")
 @require(*R.MANAGERS)
 def import_file():
@@ -56,7 +70,8 @@ def import_file():
     if not form.validate_on_submit():
         errors = [e for field in form.errors.values() for e in field]
     else:
-        spec, errors = fileformat.parse(form.file.data.read())
+        # Read one byte past the cap so an oversized upload is refused without reading it all.
+        spec, errors = fileformat.parse(form.file.data.stream.read(excelformat.MAX_BYTES + 1))
         if spec is not None:
             catalogue, errors, stats = services.import_catalogue(spec)
             if catalogue is not None:

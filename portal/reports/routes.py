@@ -11,6 +11,7 @@ from portal.exports.xlsx import xlsx_response
 from portal.extensions import db
 from portal.jobs import services as jobs
 from portal.jobs.models import Job
+from portal.rounds import services as RS
 from portal.rounds.models import Report, Round
 from portal.web.access import deny_unless, require
 from portal.web.errors import error_response
@@ -116,7 +117,7 @@ def sign_off(round_id):
         abort(400)
     directive = request.form.get("chi_dao", "")
     pdf = None
-    if directive.strip() and not S.needs_job(rnd.id):
+    if directive.strip() and not S.needs_job(rnd.id) and RS.sign_off_refusal(rnd) is None:
         context = documents.summary_context(rnd.id, request.form.get("so", ""))
         db.session.commit()
         pdf = documents.render("summary", context)

@@ -81,6 +81,9 @@ def sign_off(rnd: Round, user, directive: str, pdf: bytes | None) -> SignOff:
     directive = clean(directive)
     if not directive:
         raise RuleError("Vui lòng nhập ý kiến chỉ đạo.")
+    refusal = RS.sign_off_refusal(rnd)  # an open round's summary is not final yet
+    if refusal:
+        raise RuleError(refusal)
     row = SignOff(round_id=rnd.id, leader_id=user.id, directive=directive, signed_at=now_utc())
     if pdf is not None:
         row.pdf_file_id = jobs.store_bytes(pdf, summary_file_name(rnd.name), user.id).id

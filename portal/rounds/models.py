@@ -19,7 +19,10 @@ REPORT_STATUSES = {
     "na": "Không phát sinh",
 }
 # The report's place in the workflow (separate from the work status the author reports).
-REPORT_STATES = {"draft": "Đang soạn", "submitted": "Đã gửi", "clarify": "Cần giải trình"}
+REPORT_STATES = {"draft": "Đang soạn", "submitted": "Đã gửi", "clarify": "Cần giải trình",
+                 "not_submitted": "Không gửi báo cáo"}
+# The comment a "Không gửi báo cáo" decision carries in its review (rated Chưa đạt).
+NOT_SUBMITTED_LABEL = "Không gửi báo cáo"
 RATINGS = {"dat": "Đạt", "mot_phan": "Đạt một phần", "chua_dat": "Chưa đạt"}
 
 round_member = Table(
@@ -100,12 +103,16 @@ class Report(db.Model):
     self_score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
     submitted_at: Mapped[datetime | None]
     late: Mapped[bool] = mapped_column(default=False)
+    # The secretariat let this report in after the round moved to review (a named exception).
+    late_allowed_at: Mapped[datetime | None]
+    late_allowed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)
 
     round: Mapped[Round] = relationship()
     criterion = relationship("Criterion")
     author = relationship("User", foreign_keys=[author_id])
+    late_allowed_by = relationship("User", foreign_keys=[late_allowed_by_id])
     unit = relationship("Unit")
     files = relationship("StoredFile", secondary=report_evidence, order_by="StoredFile.id")
     documents: Mapped[list["ReportDocument"]] = relationship(

@@ -168,6 +168,7 @@ def show(round_id):
                   areas=S.area_progress(reports), units=S.unit_progress(reports), rows=rows,
                   area_id=area_id, scores=scores, phases=S.PHASES, transitions=S.TRANSITIONS, labels=S.TRANSITION_LABELS,
                   can_manage=S.is_manager(current_user), is_admin=current_user.has_role(R.ADMIN),
+                  blockers=S.close_blockers(rnd) if rnd.state in ("open", "review") else [],
                   reopen_form=ReopenForm(), form=EmptyForm(), today=today)
 
 
@@ -209,8 +210,29 @@ def queue(round_id):
                                  .where(Report.round_id == rnd.id).distinct().order_by(User.full_name)).all()
     units = db.session.scalars(select(Unit).join(Report, Report.unit_id == Unit.id)
                                .where(Report.round_id == rnd.id).distinct().order_by(Unit.position)).all()
+    can_bulk = rnd.state in ("open", "review") and (current_user.id in rnd.team_ids or S.is_manager(current_user))
     return render("rounds/queue.html", "results", rnd=rnd, reports=reports, filters=filters,
-                  authors=authors, units=units, areas=rnd.catalogue.areas, phases=S.PHASES, ratings=RATINGS)
+                  authors=authors, units=units, areas=rnd.catalogue.areas, phases=S.PHASES, ratings=RATINGS,
+                  can_bulk=can_bulk, decisions=S.BULK_DECISIONS, form=EmptyForm())
+
+
+@bp.post("/<int:round_id>/tham-dinh/hang-loat")
+def bulk(round_id):
+    """One rating (or "Không gửi báo cáo") and one comment for the reports ticked in the queue."""
+    rnd = _round(round_id)
+    back = url_for("rounds.queue", round_id=rnd.id)
+    _refuse_if_closed(rnd)
+    deny_unless(current_user.id in rnd.team_ids or S.is_manager(current_user))
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    ids = request.form.getlist("report_ids", type=db_int)  # non-numbers dropped
+    try:
+        count = S.bulk_decide(rnd, current_user, [i for i in ids if i], request.form.get("decision", ""),
+                              request.form.get("comment", ""), today())
+    except S.RuleError as exc:
+        return _refuse(exc.message, back)
+    label = S.BULK_DECISIONS[request.form["decision"]]
+    return _commit(f"Đã ghi nhận “{label}” cho {count} báo cáo.", back)
 
 
 # -- reports ---------------------------------------------------------------------------------
@@ -231,6 +253,10 @@ def _report_page(report: Report, *, form=None, review_form=None, status=200):
     findings = [f for f in S.findings_for_round(rnd.id) if f.source_id == report.id]
     return render("rounds/report.html", report=report, rnd=rnd, form=form, review_form=review_form,
                   can_edit=S.can_edit_report(user, report), can_review=S.can_review(user, report),
+                  can_decide=(S.can_decide(user, report) and report.state == "draft"
+                              and today() > rnd.report_deadline),
+                  can_allow_late=(S.can_allow_late(user, report) and report.state in ("draft", "not_submitted")
+                                  and report.late_allowed_at is None),
                   reusable=S.reusable_files(report) if S.can_edit_report(user, report) else [],
                   findings=findings, message_form=MessageForm(), finding_form=FindingForm(),
                   document_form=DocumentForm(), action_form=EmptyForm(), status=status)
@@ -400,6 +426,32 @@ def finding(report_id):
     except S.RuleError as exc:
         return _refuse(exc.message, back)
     return _commit("Đã ghi nhận tồn tại, hạn chế.", back)
+
+
+@bp.post("/bao-cao/<int:report_id>/khong-gui")
+def not_submitted(report_id):
+    report, back = _report_action(report_id, S.can_decide)
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        S.record_not_submitted(report, current_user, request.form.get("reason", ""), today())
+    except S.RuleError as exc:
+        return _refuse(exc.message, back)
+    return _commit("Đã ghi nhận “Không gửi báo cáo” (đánh giá Chưa đạt).", back)
+
+
+@bp.post("/bao-cao/<int:report_id>/cho-gui-muon")
+def allow_late(report_id):
+    report, back = _report_action(report_id, S.can_allow_late)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        S.allow_late(report, current_user)
+    except S.RuleError as exc:
+        return _refuse(exc.message, back)
+    name = report.author.full_name if report.author else ""
+    return _commit(f"Đã cho phép {name} gửi muộn báo cáo này (sẽ được đánh dấu trễ hạn).", back)
 
 
 # -- evaluations and the self-report -----------------------------------------------------------
