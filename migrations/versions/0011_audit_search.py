@@ -1,7 +1,7 @@
 """change log: an accent-free search key, so the log can be searched without diacritics
 
-Revision ID: 0010_audit_search
-Revises: 0009_reports
+Revision ID: 0011_audit_search
+Revises: 0010_report_decisions
 """
 import json
 import unicodedata
@@ -9,8 +9,8 @@ import unicodedata
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0010_audit_search'
-down_revision = '0009_reports'
+revision = '0011_audit_search'
+down_revision = '0010_report_decisions'
 branch_labels = None
 depends_on = None
 
