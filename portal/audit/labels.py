@@ -70,6 +70,9 @@ ACTIONS = {
     "complete": "Hoàn thành bóc mẫu",
     "attach": "Đính kèm tệp",
     "handover": "Bàn giao công việc",
+    "not_submitted": "Ghi nhận không gửi báo cáo",
+    "late_allowed": "Cho phép gửi muộn",
+    "bulk_decision": "Quyết định hàng loạt",
 }
 
 # Labels used by every model (and by the details of the domain events above).
@@ -113,6 +116,8 @@ COMMON = {
     "findings": "Số tồn tại ghi nhận",
     "files": "Tệp",
     "count": "Số phân công chuyển",
+    "decision": "Quyết định",
+    "reports": "Các báo cáo",
 }
 
 # Columns that no form shows, or whose form label reads badly out of context.
@@ -147,7 +152,8 @@ FIELDS = {
               "reopen_reason": "Lý do mở lại", "closed_at": "Thời điểm kết thúc", "leader_id": "Trưởng đoàn"},
     "report": {"author_id": "Người báo cáo", "unit_id": "Đơn vị báo cáo", "state": "Trạng thái báo cáo",
                "self_score": "Điểm tự chấm", "submitted_at": "Thời điểm gửi", "late": "Gửi muộn",
-               "indicator_value": "Giá trị chỉ tiêu đạt được"},
+               "indicator_value": "Giá trị chỉ tiêu đạt được",
+               "late_allowed_at": "Thời điểm cho phép gửi muộn", "late_allowed_by_id": "Người cho phép gửi muộn"},
     "report_document": {"number": "Số, ký hiệu văn bản", "issued_on": "Ngày ban hành", "summary": "Trích yếu"},
     "review": {"rating": "Kết quả thẩm định", "comment": "Nhận xét", "appraised_score": "Điểm thẩm định",
                "reviewer_id": "Người thẩm định", "reviewed_at": "Thời điểm thẩm định"},
@@ -214,6 +220,7 @@ def choices() -> dict[str, dict]:
         ("report", "state"): REPORT_STATES,
         ("report", "status"): REPORT_STATUSES,
         ("review", "rating"): RATINGS,
+        ("round", "decision"): {**RATINGS, "khong_gui": "Không gửi báo cáo"},
         ("clarification_message", "kind"): {"request": "Yêu cầu giải trình", "answer": "Trả lời giải trình"},
         ("assignment_history", "role"): ASSIGNMENT_ROLES,
         ("finding", "source"): SOURCES,

@@ -24,7 +24,8 @@ GONE = "(đã xóa)"
 SKIP = {"id", "version"}  # bookkeeping a person never typed
 
 # Columns holding an id without a foreign key: which table they point to.
-EXTRA_REFS = {("finding", "round_id"): "round", ("sample_check", "round_id"): "round"}
+EXTRA_REFS = {("finding", "round_id"): "round", ("sample_check", "round_id"): "round",
+              ("round", "reports"): "report", ("report", "author_id"): "user"}
 FINDING_SOURCE_TABLES = {"round": "report", "iso": "sample_check", "adhoc": "adhoc_entry"}
 
 # Record pages: table -> (endpoint, its id argument).
