@@ -66,6 +66,11 @@ NAMERS = {
                              f"hồ sơ {o.dossier.code if o.dossier else ''}"),
     "assignment_coordinator": lambda o: "Phối hợp: " + (o.unit.name if o.unit else o.person.full_name if o.person else ""),
     "user_role": lambda o: "Vai trò",
+    "good_practice": lambda o: f"Điển hình — {_report(_get(o, 'report'))}",
+    "report_version": lambda o: f"Lần gửi {o.number} — {_report(_get(o, 'report'))}",
+    "minutes_record": lambda o: f"Biên bản kiểm tra {o.number}".strip(),
+    "year_records": lambda o: f"Kế hoạch, quyết định kiểm tra năm {o.year}",
+    "team_role": lambda o: f"{o.role}: {_user(_get(o, 'user'))}",
 }
 
 

@@ -25,7 +25,8 @@ SKIP = {"id", "version"}  # bookkeeping a person never typed
 
 # Columns holding an id without a foreign key: which table they point to.
 EXTRA_REFS = {("finding", "round_id"): "round", ("sample_check", "round_id"): "round",
-              ("round", "reports"): "report", ("report", "author_id"): "user"}
+              ("round", "reports"): "report", ("report", "author_id"): "user",
+              ("minutes_record", "team_ids"): "user", ("minutes_record", "unit_ids"): "user"}
 FINDING_SOURCE_TABLES = {"round": "report", "iso": "sample_check", "adhoc": "adhoc_entry"}
 
 # Record pages: table -> (endpoint, its id argument).
@@ -176,6 +177,8 @@ def _format(table, name, value, names: _Names, ref: str | None) -> str:
         return "(đã thay đổi)"
     if isinstance(value, list):
         return ", ".join(_format(table, name, v, names, ref) for v in value) or EMPTY
+    if isinstance(value, dict):  # a JSON value (e.g. a cited document): its values, in order
+        return " — ".join(_format(table, k, v, names, None) for k, v in value.items() if v not in (None, ""))
     if ref:
         return names.name(ref, value)
     choice = L.choice_label(table, name, value)

@@ -1,7 +1,7 @@
 """change log: an accent-free search key, so the log can be searched without diacritics
 
-Revision ID: 0011_audit_search
-Revises: 0010_report_decisions
+Revision ID: 0013_audit_search
+Revises: 0012_documents
 """
 import json
 import unicodedata
@@ -9,8 +9,8 @@ import unicodedata
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0011_audit_search'
-down_revision = '0010_report_decisions'
+revision = '0013_audit_search'
+down_revision = '0012_documents'
 branch_labels = None
 depends_on = None
 
