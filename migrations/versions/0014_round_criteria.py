@@ -1,7 +1,7 @@
 """Each round keeps its own copy of the criteria it judged (frozen when it opened)
 
-Revision ID: 0012_round_criteria
-Revises: 0011_report_versions
+Revision ID: 0014_round_criteria
+Revises: 0013_audit_search
 Create Date: 2026-11-25 22:37:33.012344
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0012_round_criteria'
-down_revision = '0011_report_versions'
+revision = '0014_round_criteria'
+down_revision = '0013_audit_search'
 branch_labels = None
 depends_on = None
 
