@@ -53,7 +53,9 @@ def _pct(part: int, whole: int) -> str:
 
 
 def _report_row(r) -> dict:
-    return {"code": r.criterion.code, "text": r.criterion.text, "author": r.author.full_name if r.author else "",
+    level = r.criterion.level_label  # "a) Công tác chỉ đạo…": the plan's level between area and criterion
+    return {"code": r.criterion.code, "text": f"{level} › {r.criterion.text}" if level else r.criterion.text,
+            "author": r.author.full_name if r.author else "",
             "unit": r.unit.short_name if r.unit else "", "status": r.status_label if r.status else "",
             "state": "Đã gửi" if r.submitted_at else "Chưa gửi", "late": r.late,
             "rating": RATINGS.get(_rating(r), ""), "comment": r.review.comment if r.review else "",
