@@ -268,8 +268,11 @@ def _report_page(report: Report, *, form=None, review_form=None, status=200):
             review_form.version.data = report.review.version
             review_form.appraised_score.data = ("" if report.review.appraised_score is None
                                                 else str(report.review.appraised_score))
+    from .versions import history
+
     findings = [f for f in S.findings_for_round(rnd.id) if f.source_id == report.id]
     return render("rounds/report.html", report=report, rnd=rnd, form=form, review_form=review_form,
+                  history=history(report.versions), can_withdraw=S.can_withdraw(user, report),
                   can_edit=S.can_edit_report(user, report), can_review=S.can_review(user, report),
                   can_decide=(S.can_decide(user, report) and report.state == "draft"
                               and today() > rnd.report_deadline),
@@ -294,7 +297,7 @@ def save_report(report_id):
     check_version(report, form.version.data)
     submit = request.form.get("action") == "submit"
     try:
-        S.save_report(report, form.data, submit=submit)
+        S.save_report(report, form.data, submit=submit, user=current_user)
     except S.RuleError as exc:
         db.session.rollback()
         flash(exc.message, "error")
@@ -345,7 +348,10 @@ def reuse(report_id):
 @bp.post("/bao-cao/<int:report_id>/tep/<int:file_id>/go")
 def unlink(report_id, file_id):
     report, back = _author_action(report_id)
-    S.remove_file(report, file_id)
+    try:
+        S.remove_file(report, file_id)
+    except S.RuleError as exc:
+        return _refuse(exc.message, back)
     return _commit("Đã gỡ tệp khỏi báo cáo.", back)
 
 
@@ -377,8 +383,23 @@ def add_document(report_id):
 @bp.post("/bao-cao/<int:report_id>/van-ban/<int:doc_id>/xoa")
 def remove_document(report_id, doc_id):
     report, back = _author_action(report_id)
-    S.remove_document(report, doc_id)
+    try:
+        S.remove_document(report, doc_id)
+    except S.RuleError as exc:
+        return _refuse(exc.message, back)
     return _commit("Đã xóa văn bản minh chứng.", back)
+
+
+@bp.post("/bao-cao/<int:report_id>/rut-lai")
+def withdraw(report_id):
+    report, back = _report_action(report_id, S.can_withdraw)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        S.withdraw(report, current_user)
+    except S.RuleError as exc:
+        return _refuse(exc.message, back)
+    return _commit("Đã rút lại báo cáo để sửa; hãy gửi lại trước hạn.", back)
 
 
 @bp.post("/bao-cao/<int:report_id>/tra-loi")

@@ -20,3 +20,4 @@ from .reviews import *  # noqa: F401,F403
 from .rules import *  # noqa: F401,F403
 from .rules import _decimal  # noqa: F401
 from .scoring import *  # noqa: F401,F403
+from .versions import diff as diff_versions, history as version_history  # noqa: F401

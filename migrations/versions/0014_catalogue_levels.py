@@ -1,13 +1,13 @@
 """Several catalogues per year (kind), sub-criteria (parent_id), catalogue version for edits
 
-Revision ID: 0011_catalogue_levels
-Revises: 0010_report_decisions
+Revision ID: 0014_catalogue_levels
+Revises: 0013_audit_search
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0011_catalogue_levels'
-down_revision = '0010_report_decisions'
+revision = '0014_catalogue_levels'
+down_revision = '0013_audit_search'
 branch_labels = None
 depends_on = None
 
