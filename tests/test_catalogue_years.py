@@ -186,12 +186,12 @@ def test_a_year_nobody_uses_can_be_deleted_a_used_one_cannot(app):
     assert 'id="delete-year-form"' in page
     assert login_as(app, "vp.thu").post("/bo-noi-dung/2030/xoa").status_code == 403
     r = manager.post("/bo-noi-dung/2030/xoa", follow_redirects=True)
-    assert r.status_code == 200 and "Đã xóa bộ nội dung năm 2030" in r.get_data(as_text=True)
+    assert r.status_code == 200 and "Đã xóa bộ nội dung “Kế hoạch kiểm tra CCHC năm 2030”" in r.get_data(as_text=True)
     assert catalogue_services.catalogue_for_year(2030) is None
     page = manager.get("/bo-noi-dung/?nam=2026").get_data(as_text=True)
-    assert 'id="delete-year-form"' not in page and "Không thể xóa bộ nội dung năm 2026" in page
+    assert 'id="delete-year-form"' not in page and "Không thể xóa bộ nội dung “Kế hoạch kiểm tra CCHC năm 2026”" in page
     r = manager.post("/bo-noi-dung/2026/xoa", follow_redirects=True)
-    assert r.status_code == 200 and "Không thể xóa bộ nội dung năm 2026" in r.get_data(as_text=True)
+    assert r.status_code == 200 and "Không thể xóa bộ nội dung “Kế hoạch kiểm tra CCHC năm 2026”" in r.get_data(as_text=True)
     assert catalogue_services.catalogue_for_year(2026) is not None
     assert manager.post("/bo-noi-dung/1999/xoa").status_code == 404
 

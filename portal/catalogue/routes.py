@@ -30,16 +30,15 @@ class ImportForm(FlaskForm):
 
 
 def _catalogue_from_args() -> Catalogue | None:
-    year = request.args.get("nam", type=db_int)
-    if year:
-        return services.catalogue_for_year(year) or abort(404, f"Chưa có bộ nội dung năm {year}.")
+    if request.args.get("nam") or request.args.get("bo") or request.args.get("chon"):
+        return services.catalogue_from_args(request.args) or abort(404, "Chưa có bộ nội dung này.")
     return services.current_catalogue()
 
 
 @bp.get("/")
 def index():
     catalogue = _catalogue_from_args()
-    years = db.session.scalars(select(Catalogue.year).order_by(Catalogue.year.desc())).all()
+    years = services.all_catalogues()
     q = nfc(request.args.get("q", "")).strip()[:200]
     area_id = request.args.get("linh_vuc", type=db_int)
     criteria = services.search_criteria(catalogue, q, area_id) if catalogue else []
@@ -54,34 +53,40 @@ def index():
 @require(*R.MANAGERS)
 def delete(year: int):
     """Delete a year imported by mistake; a year a round (or anything else) uses stays."""
-    catalogue = services.catalogue_for_year(year) or abort(404, f"Chưa có bộ nội dung năm {year}.")
+    catalogue = _by_year_kind(year)
     if not EmptyForm().validate_on_submit():
         abort(400)
+    label, back = catalogue.label, url_for("catalogue.index", **catalogue.url_args)
     try:
         services.delete_catalogue(catalogue)
         db.session.commit()
     except ValueError as exc:
         db.session.rollback()
         flash(str(exc), "error")
-        return redirect(url_for("catalogue.index", nam=year), code=303)
+        return redirect(back, code=303)
     except IntegrityError:
         db.session.rollback()
-        flash(f"Không thể xóa bộ nội dung năm {year}: đã có bản ghi gắn với nó.", "error")
-        return redirect(url_for("catalogue.index", nam=year), code=303)
-    flash(f"Đã xóa bộ nội dung năm {year}.", "success")
+        flash(f"Không thể xóa bộ nội dung “{label}”: đã có bản ghi gắn với nó.", "error")
+        return redirect(back, code=303)
+    flash(f"Đã xóa bộ nội dung “{label}”.", "success")
     return redirect(url_for("catalogue.index"), code=303)
+
+
+def _by_year_kind(year: int) -> Catalogue:
+    kind = request.args.get("bo") or "inspection"
+    return services.catalogue_for_year(year, kind) or abort(404)
 
 
 @bp.get("/<int:year>.yaml")
 def export(year: int):
-    catalogue = services.catalogue_for_year(year) or abort(404)
+    catalogue = _by_year_kind(year)
     return Response(fileformat.dump(catalogue), mimetype="application/x-yaml; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="bo-noi-dung-{year}.yaml"'})
 
 
 @bp.get("/<int:year>.xlsx")
 def export_xlsx(year: int):
-    catalogue = services.catalogue_for_year(year) or abort(404)
+    catalogue = _by_year_kind(year)
     return xlsx_response(excelformat.build_xlsx(catalogue), f"Bộ nội dung {year}.xlsx")
 
 
@@ -110,10 +115,10 @@ def import_file():
                                            "nội dung đang được dùng (phân công, báo cáo, tồn tại)."]
             if catalogue is not None:
                 db.session.commit()
-                flash(f"Đã nhập bộ nội dung năm {spec.year}: {spec.criteria_count()} nội dung "
+                flash(f"Đã nhập {catalogue.kind_label.lower() if spec.kind != 'inspection' else 'bộ nội dung'} năm {spec.year}: {spec.criteria_count()} nội dung "
                       f"({stats['created']} mới, {stats['updated']} cập nhật, {stats['removed']} bỏ đi).",
                       "success")
-                return redirect(url_for("catalogue.index", nam=spec.year))
+                return redirect(url_for("catalogue.index", **catalogue.url_args))
             db.session.rollback()
     for message in errors[:50]:
         flash(message, "error")

@@ -132,7 +132,8 @@ def freeze_criteria(rnd: Round) -> int:
     have = set(db.session.scalars(select(RoundCriterion.criterion_id).where(RoundCriterion.round_id == rnd.id)))
     criteria = db.session.scalars(
         select(Criterion).join(Report, Report.criterion_id == Criterion.id).where(Report.round_id == rnd.id)
-        .options(selectinload(Criterion.area), selectinload(Criterion.group))).unique().all()
+        .options(selectinload(Criterion.area), selectinload(Criterion.group),
+                 selectinload(Criterion.parent))).unique().all()
     rows = [RoundCriterion.copy_of(rnd.id, c) for c in criteria if c.id not in have]
     db.session.add_all(rows)
     db.session.flush()

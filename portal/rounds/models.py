@@ -182,8 +182,8 @@ class RoundCriterion(db.Model):
     area_code: Mapped[str] = mapped_column(String(20))
     area_name: Mapped[str] = mapped_column(String(300))
     area_position: Mapped[int] = mapped_column(default=0)
-    group_code: Mapped[str] = mapped_column(String(20), default="")
-    group_name: Mapped[str] = mapped_column(String(300), default="")
+    # The levels between the area and the criterion as they read then: its group, its parents.
+    level_path: Mapped[list] = mapped_column(JSON, default=list)
     position: Mapped[int] = mapped_column(default=0)
 
     criterion = relationship("Criterion")
@@ -192,19 +192,18 @@ class RoundCriterion(db.Model):
 
     @classmethod
     def copy_of(cls, round_id: int, criterion) -> "RoundCriterion":
-        area, group = criterion.area, criterion.group
+        area = criterion.area
         return cls(round_id=round_id, criterion_id=criterion.id, code=criterion.code, text=criterion.text,
                    area_id=area.id, area_code=area.code, area_name=area.name, area_position=area.position,
-                   group_code=group.code if group else "", group_name=group.name if group else "",
-                   position=criterion.position)
+                   level_path=list(criterion.level_path), position=criterion.position)
 
     @property
     def area(self) -> FrozenArea:
         return FrozenArea(self.area_id, self.area_code, self.area_name, self.area_position)
 
     @property
-    def group_label(self) -> str:
-        return f"{self.group_code}. {self.group_name}" if self.group_code else ""
+    def level_label(self) -> str:
+        return " › ".join(self.level_path or [])
 
     # Scoring and indicators: from the live criterion until the scoring area freezes them too.
     @property

@@ -1,7 +1,7 @@
 """Each round keeps its own copy of the criteria it judged (frozen when it opened)
 
-Revision ID: 0014_round_criteria
-Revises: 0013_audit_search
+Revision ID: 0015_round_criteria
+Revises: 0014_catalogue_levels
 Create Date: 2026-11-25 22:37:33.012344
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0014_round_criteria'
-down_revision = '0013_audit_search'
+revision = '0015_round_criteria'
+down_revision = '0014_catalogue_levels'
 branch_labels = None
 depends_on = None
 
@@ -28,8 +28,7 @@ def upgrade():
     sa.Column('area_code', sa.String(length=20), nullable=False),
     sa.Column('area_name', sa.String(length=300), nullable=False),
     sa.Column('area_position', sa.Integer(), nullable=False),
-    sa.Column('group_code', sa.String(length=20), nullable=False),
-    sa.Column('group_name', sa.String(length=300), nullable=False),
+    sa.Column('level_path', sa.JSON(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['area_id'], ['area.id'], name=op.f('fk_round_criterion_area_id_area'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['criterion_id'], ['criterion.id'], name=op.f('fk_round_criterion_criterion_id_criterion'), ondelete='SET NULL'),
@@ -42,15 +41,37 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_round_criterion_round_id'), ['round_id'], unique=False)
 
     # ### end Alembic commands ###
-    # Rounds already opened keep the criteria as they read today.
-    op.execute(sa.text(
-        'INSERT INTO round_criterion (round_id, criterion_id, code, text, area_id, area_code, area_name, '
-        'area_position, group_code, group_name, position) '
-        'SELECT DISTINCT r.round_id, c.id, c.code, c.text, a.id, a.code, a.name, a.position, '
-        "COALESCE(g.code, ''), COALESCE(g.name, ''), c.position "
-        'FROM report r JOIN "round" ro ON ro.id = r.round_id JOIN criterion c ON c.id = r.criterion_id '
-        'JOIN area a ON a.id = c.area_id LEFT JOIN area_group g ON g.id = c.group_id '
-        "WHERE ro.state <> 'draft'"))
+    # Rounds already opened keep the criteria as they read today (levels: group, then parents).
+    conn = op.get_bind()
+    crit = {r.id: r for r in conn.execute(sa.text(
+        "SELECT c.id, c.code, c.text, c.parent_id, c.position, a.id AS area_id, a.code AS area_code, "
+        "a.name AS area_name, a.position AS area_position, g.code AS group_code, g.name AS group_name "
+        "FROM criterion c JOIN area a ON a.id = c.area_id LEFT JOIN area_group g ON g.id = c.group_id"))}
+    pairs = conn.execute(sa.text(
+        'SELECT DISTINCT r.round_id, r.criterion_id FROM report r JOIN "round" ro ON ro.id = r.round_id '
+        "WHERE ro.state <> 'draft'")).all()
+    table = sa.table('round_criterion', *[sa.column(n) for n in (
+        'round_id', 'criterion_id', 'code', 'text', 'area_id', 'area_code', 'area_name', 'area_position',
+        'position')], sa.column('level_path', sa.JSON()))
+    rows = []
+    for round_id, criterion_id in pairs:
+        c = crit.get(criterion_id)
+        if c is None:
+            continue
+        path, node = [], crit.get(c.parent_id)
+        while node is not None and len(path) < 20:
+            path.append(f"{node.code}. {node.text}")
+            node = crit.get(node.parent_id)
+        path.reverse()
+        if c.group_code:
+            last = c.group_code.rsplit(".", 1)[-1]
+            path.insert(0, f"{last}) {c.group_name}" if last.isalpha() and len(last) <= 2
+                        else f"{c.group_code}. {c.group_name}")
+        rows.append({"round_id": round_id, "criterion_id": criterion_id, "code": c.code, "text": c.text,
+                     "area_id": c.area_id, "area_code": c.area_code, "area_name": c.area_name,
+                     "area_position": c.area_position, "level_path": path, "position": c.position})
+    if rows:
+        op.bulk_insert(table, rows)
 
 
 def downgrade():
