@@ -24,6 +24,14 @@ class WardSettings(db.Model):
     default_recipients: Mapped[str] = mapped_column(Text, default="")
     upload_max_mb: Mapped[int] = mapped_column(default=20)
     report_deadline_days: Mapped[int] = mapped_column(default=5)
+    # Login sessions: ended after this long without a request, and this long after login
+    # whatever happens (a remembered login lasts remember_days instead, then ends too).
+    session_idle_minutes: Mapped[int] = mapped_column(default=60)
+    session_max_hours: Mapped[int] = mapped_column(default=12)
+    remember_days: Mapped[int] = mapped_column(default=14)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     audit_label = "Cài đặt phường"
 
