@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from portal.accounts import roles as R
 from portal.extensions import db
+from portal.notifications import events
 from portal.jobs import services as jobs
 from portal.rounds import services as RS
 from portal.rounds.models import Report, Round
@@ -86,6 +87,7 @@ def sign_off(rnd: Round, user, directive: str, pdf: bytes | None) -> SignOff:
         row.pdf_file_id = jobs.store_bytes(pdf, summary_file_name(rnd.name), user.id).id
     db.session.add(row)
     db.session.flush()
+    events.emit("signed_off", row)
     return row
 
 
