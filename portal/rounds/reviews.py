@@ -69,10 +69,14 @@ def answer_clarification(report: Report, user, body: str) -> ClarificationMessag
         raise RuleError("Vui lòng nhập nội dung giải trình.")
     if report.state != "clarify":
         raise RuleError("Báo cáo này không có yêu cầu giải trình đang chờ trả lời.")
+    from .authoring import snapshot_version
+
     msg = ClarificationMessage(report=report, author_id=user.id, kind="answer", body=body)
     db.session.add(msg)
     report.state = "submitted"
     report.updated_at = now_utc()
+    version = snapshot_version(report, user)  # the clarified report is a new version
+    log_event(db.session, report, "submit", {"after_clarification": True, "version": version.number})
     db.session.flush()
     events.emit("clarification_answered", msg)
     return msg
