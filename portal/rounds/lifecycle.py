@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from portal.accounts import roles as R
 from portal.audit.recorder import log_event
 from portal.catalogue.models import Area, Criterion
 from portal.extensions import db
+from portal.notifications import events
 from portal.text import clean
 from portal.timeutil import now_utc
 
@@ -140,13 +141,10 @@ def create_round(catalogue, *, name, kind, start_on, end_on, report_deadline=Non
 
 
 def missing_for_close(rnd: Round) -> list[Report]:
-    """Reports that keep the round from closing: not reviewed, or waiting for a clarification."""
-    reports = db.session.scalars(
-        select(Report).where(Report.round_id == rnd.id)
-        .options(joinedload(Report.review), joinedload(Report.criterion))
-        .order_by(Report.id)).unique().all()
-    return [r for r in reports if r.author_id is not None and
-            (r.review is None or not r.review.rating or r.state != "submitted")]
+    """Reports that keep the round from closing (see decisions.close_blockers)."""
+    from .decisions import close_blockers
+
+    return [b.report for b in close_blockers(rnd)]
 
 
 def move_round(rnd: Round, target: str, user, reason: str = "") -> None:
@@ -171,3 +169,4 @@ def move_round(rnd: Round, target: str, user, reason: str = "") -> None:
     rnd.state = target
     log_event(db.session, rnd, "state", {"from": before, "to": target})
     db.session.flush()
+    events.emit("round_moved", rnd, before, user)

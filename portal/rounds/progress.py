@@ -18,7 +18,10 @@ from .models import RATINGS, Report, Review
 # Queries for pages (constant query counts: eager loading)
 # --------------------------------------------------------------------------------------------
 def _report_options():
-    return (joinedload(Report.criterion).joinedload(Criterion.area), joinedload(Report.author),
+    crit = joinedload(Report.criterion)
+    # group and parent: the level shown with each criterion ("a) Công tác chỉ đạo…")
+    return (crit.joinedload(Criterion.area), crit.joinedload(Criterion.group),
+            crit.joinedload(Criterion.parent), joinedload(Report.author),
             joinedload(Report.unit), joinedload(Report.review))
 
 
@@ -36,10 +39,10 @@ def round_reports(round_id: int, *, area_id=None, unit_id=None, person_id=None, 
     if state == "unassigned":
         stmt = stmt.where(Report.author_id.is_(None))
     elif state == "reviewed":
-        stmt = stmt.where(Report.review.has(Review.rating != ""))
+        stmt = stmt.where(Report.state == "submitted", Report.review.has(Review.rating != ""))
     elif state == "to_review":
         stmt = stmt.where(Report.state == "submitted", ~Report.review.has(Review.rating != ""))
-    elif state in ("draft", "submitted", "clarify"):
+    elif state in ("draft", "submitted", "clarify", "not_submitted"):
         stmt = stmt.where(Report.state == state, Report.author_id.is_not(None))
     if rating:
         stmt = stmt.where(Report.review.has(Review.rating == rating))
@@ -56,9 +59,12 @@ def my_reports(user, round_id: int) -> list[Report]:
 
 
 def report_phase(report: Report) -> str:
-    """One key per report for the matrix: unassigned, draft, clarify, submitted, reviewed."""
+    """One key per report for the matrix: unassigned, draft, clarify, submitted, reviewed,
+    not_submitted (closed as "Không gửi báo cáo": decided, but never counted as sent)."""
     if report.author_id is None:
         return "unassigned"
+    if report.state == "not_submitted":
+        return "not_submitted"
     if report.state == "clarify":
         return "clarify"
     if report.state == "submitted":
@@ -67,7 +73,7 @@ def report_phase(report: Report) -> str:
 
 
 PHASES = {"unassigned": "Chưa phân công", "draft": "Chưa gửi", "submitted": "Chờ thẩm định",
-          "clarify": "Chờ giải trình", "reviewed": "Đã thẩm định"}
+          "clarify": "Chờ giải trình", "reviewed": "Đã thẩm định", "not_submitted": "Không gửi báo cáo"}
 
 
 @dataclass

@@ -42,7 +42,7 @@ def due_reminders(today: date) -> list[Reminder]:
             continue
         rows = db.session.execute(
             select(User, func.count(Report.id)).join(Report, Report.author_id == User.id)
-            .where(Report.round_id == rnd.id, Report.submitted_at.is_(None))
+            .where(Report.round_id == rnd.id, Report.state == "draft")
             .group_by(User.id).order_by(User.id)).all()
         for user, count in rows:
             if tag == "late":

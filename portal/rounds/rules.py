@@ -37,17 +37,41 @@ def can_view_report(user, report: Report) -> bool:
 
 
 def can_edit_report(user, report: Report) -> bool:
+    """The author writes while the report is theirs: a draft in an open round (or in review when
+    the secretariat allowed it late), or while a clarification is asked. A sent report is frozen."""
     if report.author_id != user.id:
         return False
     state = report.round.state
     if report.state == "clarify":
         return state in ("open", "review")
-    return state == "open" and report.state in ("draft", "submitted") and report.review is None
+    if report.state != "draft":
+        return False
+    if state == "review":  # the secretariat let this one in late
+        return report.late_allowed_at is not None
+    return state == "open"
+
+
+def can_withdraw(user, report: Report) -> bool:
+    """The author takes a sent report back while the round still takes reports and the team has
+    neither rated it nor asked about it."""
+    return (report.author_id == user.id and report.round.state == "open" and report.state == "submitted"
+            and report.review is None and not report.messages)
 
 
 def can_review(user, report: Report) -> bool:
     return (report.round.state in ("open", "review") and user.id in report.round.team_ids
             and report.author_id != user.id)
+
+
+def can_decide(user, report: Report) -> bool:
+    """Recording "Không gửi báo cáo": the team (members, leader) and the secretariat."""
+    return (report.round.state in ("open", "review") and report.author_id != user.id
+            and (user.id in report.round.team_ids or is_manager(user)))
+
+
+def can_allow_late(user, report: Report) -> bool:
+    """Letting one report in after the round moved to review: the secretariat only."""
+    return report.round.state == "review" and is_manager(user)
 
 
 def can_evaluate(user, rnd: Round) -> bool:

@@ -5,12 +5,14 @@ request commits once.
 - rules: who may do what, RuleError
 - lifecycle: state machine, creating, opening, closing, what blocks closing
 - authoring: the author's text, evidence files and documents
+- decisions: "Không gửi báo cáo", late submissions, bulk decisions, what blocks closing
 - reviews: ratings, clarifications, findings, evaluations
 - progress: page queries, phases, progress and figures
 - scoring: points per area and overall
 - reminders: deadline reminders and home-page items
 """
 from .authoring import *  # noqa: F401,F403
+from .decisions import *  # noqa: F401,F403
 from .lifecycle import *  # noqa: F401,F403
 from .progress import *  # noqa: F401,F403
 from .reminders import *  # noqa: F401,F403
@@ -18,3 +20,4 @@ from .reviews import *  # noqa: F401,F403
 from .rules import *  # noqa: F401,F403
 from .rules import _decimal  # noqa: F401
 from .scoring import *  # noqa: F401,F403
+from .versions import diff as diff_versions, history as version_history  # noqa: F401

@@ -1,4 +1,4 @@
-from sqlalchemy import String, Text
+from sqlalchemy import JSON, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
@@ -24,6 +24,9 @@ class WardSettings(db.Model):
     default_recipients: Mapped[str] = mapped_column(Text, default="")
     upload_max_mb: Mapped[int] = mapped_column(default=20)
     report_deadline_days: Mapped[int] = mapped_column(default=5)
+    # Per document type: header, number code, signer lines and recipients (portal.settings.documents
+    # holds the defaults; only what the ward changed is stored).
+    doc_profiles: Mapped[dict] = mapped_column(JSON, default=dict)
     # Login sessions: ended after this long without a request, and this long after login
     # whatever happens (a remembered login lasts remember_days instead, then ends too).
     session_idle_minutes: Mapped[int] = mapped_column(default=60)

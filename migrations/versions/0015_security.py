@@ -1,7 +1,7 @@
 """Security: login sessions and attempts, record versions, session limits in the ward settings
 
-Revision ID: 0010_security
-Revises: 0009_reports
+Revision ID: 0015_security
+Revises: 0014_catalogue_levels
 Create Date: 2026-11-25 22:22:17.171992
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0010_security'
-down_revision = '0009_reports'
+revision = '0015_security'
+down_revision = '0014_catalogue_levels'
 branch_labels = None
 depends_on = None
 
