@@ -249,7 +249,7 @@ def build_xlsx(catalogue=None) -> bytes:
         ("group", "1.1.a", "Nhóm (không bắt buộc): các nội dung bên dưới thuộc nhóm này", *[None] * 7),
         ("criterion", "1.1.a.1", "Tỷ lệ hồ sơ trực tuyến", "%", 60, 1.5, None, "Tỷ lệ so với chỉ tiêu", None, None),
         ("criterion", "1.1.a.2", "Tỷ lệ hồ sơ giải quyết đúng hạn", "%", 97, 2, None, "Theo ngưỡng", "97:2; 90:1", None),
-        ("criterion", "1.1.a.2.1", "Tiêu chí thành phần (cột “Thuộc mã”)", *[None] * 4, "1.1.a.2", None, None, None),
+        ("criterion", "1.1.a.2.1", "Tiêu chí thành phần (cột “Thuộc mã”)", None, None, 0.5, "1.1.a.2", None, None, None),
         ("adhoc", None, "Kiểm tra việc thực hiện kỷ luật, kỷ cương hành chính", *[None] * 7),
     ]
     for offset, (kind, *values) in enumerate(rows, start=1):

@@ -26,3 +26,14 @@ def score_table_document(rnd, table: ScoreTable):
 
 def render(document) -> bytes:
     return render_document_pdf(document)
+
+
+def ranking_document(result):
+    doc = C.document("ranking", doc_type="ward_report", type_code="",
+                     title="Bảng tổng hợp",
+                     subtitle=f"Kết quả cải cách hành chính năm {result.year} của cán bộ, công chức, viên chức và "
+                              "các phòng, cơ quan, đơn vị (căn cứ xếp loại, xét thi đua, khen thưởng)",
+                     file_stem=f"Xep loai CCHC {result.year}", landscape=True, end_mark=False)
+    doc.blocks = exports.ranking_blocks(result)
+    doc.recipients = ["Hội đồng Thi đua - Khen thưởng phường"]
+    return doc

@@ -77,3 +77,55 @@ def blocks(table: ScoreTable) -> list:
                     f"điểm, quy đổi {fmt(o.appraised_100)}/100"
                     + (f" ({o.not_applicable} nội dung không phát sinh không tính điểm)." if o.not_applicable else ".")))
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# Year-end ranking
+# --------------------------------------------------------------------------------------------
+def ranking_headers(result, subject: str) -> list[str]:
+    who = ["Họ và tên", "Đơn vị"] if subject == "person" else ["Phòng, cơ quan, đơn vị"]
+    return (["Hạng", *who, "Số nội dung chủ trì", "Số nội dung phối hợp"]
+            + [f"Điểm {r.name} (trọng số {fmt(result.weights[r.id])})" for r in result.rounds]
+            + ["Điểm cả năm", "Mức đề xuất", "Mức được xác nhận", "Lý do điều chỉnh"])
+
+
+def ranking_rows(result, subject: str) -> list[list[str]]:
+    from .models import LEVELS
+
+    rows = []
+    for row in (result.persons if subject == "person" else result.units):
+        d = result.decisions.get((subject, row.subject_id))
+        who = [result.names.get((subject, row.subject_id), "")]
+        if subject == "person":
+            who.append(result.unit_of.get(row.subject_id, ""))
+        rows.append([str(row.rank) if row.rank else "—", *who, str(row.leads), str(row.coordinates)]
+                    + [fmt(row.round_scores.get(r.id)) for r in result.rounds]
+                    + [fmt(row.score), row.proposed_label, LEVELS.get(d.level, "") if d else "",
+                       (d.reason if d else "")])
+    return rows
+
+
+def ranking_xlsx(result) -> bytes:
+    heading = [f"BẢNG TỔNG HỢP KẾT QUẢ CẢI CÁCH HÀNH CHÍNH NĂM {result.year}",
+               "Làm căn cứ đánh giá, xếp loại cuối năm và xét thi đua, khen thưởng"]
+    return build_workbook([
+        Sheet("Cá nhân", ranking_headers(result, "person"), ranking_rows(result, "person"), heading=heading),
+        Sheet("Đơn vị", ranking_headers(result, "unit"), ranking_rows(result, "unit"), heading=heading)])
+
+
+def ranking_blocks(result) -> list:
+    from portal.pdf.model import Heading
+
+    s = result.setup
+    out = [Para(f"Điểm mỗi đợt là trung bình kết quả các nội dung được giao (chủ trì hệ số 1, phối hợp hệ số "
+                f"{fmt(s.coordinator_weight)}); điểm cả năm là trung bình có trọng số của các đợt. Mức đề xuất: từ "
+                f"{fmt(s.excellent_from)} điểm hoàn thành xuất sắc, từ {fmt(s.good_from)} hoàn thành tốt, từ "
+                f"{fmt(s.done_from)} hoàn thành nhiệm vụ, dưới đó không hoàn thành nhiệm vụ.")]
+    for n, (subject, title) in enumerate((("person", "Cán bộ, công chức, viên chức"),
+                                          ("unit", "Phòng, cơ quan, đơn vị")), start=1):
+        out.append(Heading(f"{ROMAN[n - 1]}. {title.upper()}"))
+        headers = ranking_headers(result, subject)
+        out.append(Table(headers, ranking_rows(result, subject), font_pt=8,
+                         aligns=["center"] + ["left"] * (2 if subject == "person" else 1)
+                         + ["center"] * (len(headers) - (3 if subject == "person" else 2) - 2) + ["left", "left"]))
+    return out
