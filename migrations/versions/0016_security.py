@@ -1,7 +1,7 @@
 """Security: login sessions and attempts, record versions, session limits in the ward settings
 
-Revision ID: 0015_security
-Revises: 0014_catalogue_levels
+Revision ID: 0016_security
+Revises: 0015_scoring
 Create Date: 2026-11-25 22:22:17.171992
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0015_security'
-down_revision = '0014_catalogue_levels'
+revision = '0016_security'
+down_revision = '0015_scoring'
 branch_labels = None
 depends_on = None
 
