@@ -24,6 +24,7 @@ AREAS = (
     "jobs",
     "dashboard",
     "audit",
+    "guide",
 )
 
 
