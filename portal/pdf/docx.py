@@ -142,8 +142,11 @@ def _block(doc, b, text_width_cm: float, keep=False):
         _table(doc, b, text_width_cm)
 
 
-def _signature(cell, signer, keep=True):
-    for line in signer.lines:
+def _signature(cell, signer, keep=True, lines=0):
+    for i, line in enumerate(signer.lines + ["\u00a0"] * max(0, lines - len(signer.lines))):
+        if i == 0 and not cell.paragraphs[0].text:
+            _cell_text(cell, line.upper(), bold=True, size=13, align="center", keep=keep)
+            continue
         _para(cell, line.upper(), bold=True, size=13, align="center", keep=keep)
     for _ in range(4):
         _para(cell, "", size=13, align="center", keep=keep)
@@ -241,8 +244,9 @@ def render_docx(d: Document) -> bytes:
                 _signature(cells[1], s)
             cells[1].paragraphs[0].paragraph_format.keep_with_next = True
         else:
+            most = max(len(s.lines) for s in d.signers)
             for cell, s in zip(cells, d.signers):
-                _signature(cell, s)
+                _signature(cell, s, lines=most)
                 cell.paragraphs[0].paragraph_format.keep_with_next = True
 
     if d.approval:

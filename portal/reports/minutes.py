@@ -51,8 +51,12 @@ def get_record(rnd: Round, unit: Unit) -> MinutesRecord:
     authors = db.session.scalars(select(User).join(Report, Report.author_id == User.id).where(
         Report.round_id == rnd.id, Report.unit_id == unit.id).distinct().order_by(User.full_name)).all()
     team_ids = [u.id for u, _ in C.team(rnd)]
+    if head is not None and head.id in team_ids:
+        head = None  # a team member never stands for the unit; its other people do
     unit_ids = ([head.id] if head else []) + [u.id for u in authors if (not head or u.id != head.id)
                                                and u.id not in team_ids]
+    if head is None and unit_ids:
+        head = db.session.get(User, unit_ids[0])
     return MinutesRecord(round_id=rnd.id, unit_id=unit.id, held_on=scheduled_day(rnd, unit),
                          start_time=time(8, 0), end_time=None, place=f"trụ sở {unit.name}",
                          team_ids=team_ids, unit_ids=unit_ids,
@@ -134,8 +138,7 @@ def build(round_id: int, unit_id: int):
                      draft=C.is_draft(rnd))
     # Two signatures: the unit (its head, never a team member) and the team leader.
     team_signer = doc.signers[0] if doc.signers else Signer(["TRƯỞNG ĐOÀN"], leader.full_name if leader else "")
-    doc.signers = [Signer(["ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA"] + ([signer.position_title.upper()] if signer and signer.position_title else []),
-                          signer.full_name if signer else ""), team_signer]
+    doc.signers = [Signer(["ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA"], signer.full_name if signer else ""), team_signer]
     secretary = next((u for u in team if roles.get(u.id, "").lower() == "thư ký"), None)
     if secretary:
         doc.signers.insert(1, Signer(["THƯ KÝ"], secretary.full_name))

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from portal.accounts import roles as R
 from portal.extensions import db
+from portal.notifications import events
 from portal.jobs import services as jobs
 from portal.rounds import services as RS
 from portal.rounds.models import Report, Round
@@ -124,6 +125,7 @@ def sign_off(rnd: Round, user, directive: str, number: str = "") -> SignOff:
     row = SignOff(round_id=rnd.id, leader_id=user.id, directive=directive, signed_at=now_utc(), number=number)
     db.session.add(row)
     db.session.flush()
+    events.emit("signed_off", row)
     return row
 
 

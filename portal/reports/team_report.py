@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from portal.catalogue.levels import by_level, level_sentence
 from portal.extensions import db
 from portal.findings.models import Finding
 from portal.pdf.model import Approval, Heading, Para, Table
@@ -170,6 +171,8 @@ def build(round_id: int, *, code_number: str = "", approval: Approval | None = N
         b.append(Heading(f"{i}. {area.name}", 2))
         b.append(Heading(f"{i}.1. Kết quả đạt được", 3))
         b.append(Para(f"Đã báo cáo {two(t.sent)}/{two(t.total)} nội dung. {rating_sentence(t)}"))
+        for label, level_rows in by_level(rows):  # the plan's level under the area (a)–f))
+            b.append(Para(f"- {level_sentence(label, level_rows)};"))
         if area_eval.get(area.id):
             b.append(Para(area_eval[area.id]))
         for r in rows:

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from portal.audit.recorder import log_event
 from portal.extensions import db
+from portal.notifications import events
 from portal.text import clean
 from portal.timeutil import now_utc, to_local
 
@@ -50,6 +51,8 @@ def save_report(report: Report, data: dict, *, submit: bool = False, user=None) 
         log_event(db.session, report, "submit", {"late": report.late, "after_clarification": was == "clarify",
                                                  "version": version.number})
     db.session.flush()
+    if submit:
+        events.emit("report_submitted", report)
 
 
 def snapshot_version(report: Report, user=None) -> ReportVersion:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from portal.audit.recorder import log_event
 from portal.extensions import db
+from portal.notifications import events
 from portal.text import clean
 from portal.timeutil import now_utc
 
@@ -41,6 +42,7 @@ def save_review(report: Report, user, *, rating: str, comment: str, appraised_sc
     review.reviewer_id = user.id
     review.reviewed_at = now_utc()
     db.session.flush()
+    events.emit("report_rated", review)
     return review
 
 
@@ -56,6 +58,7 @@ def request_clarification(report: Report, user, body: str) -> ClarificationMessa
     db.session.add(msg)
     log_event(db.session, report, "clarification_requested", {"body": body[:300]})
     db.session.flush()
+    events.emit("clarification_requested", msg)
     return msg
 
 
@@ -75,6 +78,7 @@ def answer_clarification(report: Report, user, body: str) -> ClarificationMessag
     version = snapshot_version(report, user)  # the clarified report is a new version
     log_event(db.session, report, "submit", {"after_clarification": True, "version": version.number})
     db.session.flush()
+    events.emit("clarification_answered", msg)
     return msg
 
 
@@ -95,6 +99,7 @@ def record_finding(report: Report, user, *, description: str, cause: str, recomm
                       recommendation=clean(recommendation), created_by_id=user.id)
     db.session.add(finding)
     db.session.flush()
+    events.emit("finding_recorded", finding)
     return finding
 
 
