@@ -140,10 +140,11 @@ FIELDS = {
         "secretariat_unit_code": "Đơn vị thường trực CCHC", "default_recipients": "Nơi nhận mặc định",
         "doc_profiles": "Thể thức văn bản", "upload_max_mb": "Dung lượng tải lên tối đa (MB)", "report_deadline_days": "Số ngày hạn gửi báo cáo",
     },
-    "catalogue": {"title": "Tên bộ nội dung", "source": "Căn cứ"},
+    "catalogue": {"title": "Tên bộ nội dung", "source": "Căn cứ", "kind": "Loại bộ nội dung"},
     "area": {"code": "Mã lĩnh vực", "name": "Tên lĩnh vực"},
     "area_group": {"code": "Mã nhóm", "name": "Tên nhóm", "area_id": "Lĩnh vực"},
     "criterion": {"code": "Mã nội dung", "text": "Nội dung", "group_id": "Nhóm nội dung",
+                  "parent_id": "Thuộc nội dung",
                   "indicator_unit": "Đơn vị tính chỉ tiêu", "indicator_target": "Chỉ tiêu",
                   "max_points": "Điểm tối đa"},
     "adhoc_subject": {"name": "Chủ đề"},
@@ -225,6 +226,7 @@ _ROLE_CHOICES = dict(R.LABELS)
 def choices() -> dict[str, dict]:
     """(table, field) -> {stored value: label}; built lazily, the areas import this module."""
     from portal.adhoc.models import SUBJECT_KINDS
+    from portal.catalogue.models import CATALOGUE_KINDS
     from portal.assignments.models import ROLES as ASSIGNMENT_ROLES
     from portal.findings.models import CAUSES, REMEDY_STATUSES, SOURCES
     from portal.iso.models import CHECK_STATUSES, KINDS as PROC_KINDS, RESULTS
@@ -232,6 +234,7 @@ def choices() -> dict[str, dict]:
 
     return {
         ("user_role", "role"): _ROLE_CHOICES,
+        ("catalogue", "kind"): CATALOGUE_KINDS,
         ("user", "roles"): _ROLE_CHOICES,
         ("round", "kind"): ROUND_KINDS,
         ("round", "state"): STATES,
