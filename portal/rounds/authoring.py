@@ -35,6 +35,8 @@ def save_report(report: Report, data: dict, *, submit: bool = False, user=None) 
     max_points = report.criterion.max_points
     score = _decimal(data.get("self_score"), "Điểm tự chấm", low=0, high=max_points)
     report.self_score = score if max_points is not None else None
+    if "self_justification" in data:
+        report.self_justification = clean(data.get("self_justification"))[:5000]
     report.updated_at = now_utc()
     if submit:
         if not status:

@@ -20,7 +20,7 @@ from .rules import RuleError, _decimal, ensure_writable
 # Review, clarification, findings
 # --------------------------------------------------------------------------------------------
 def save_review(report: Report, user, *, rating: str, comment: str, appraised_score=None,
-                version=None) -> Review:
+                version=None, appraisal_reason: str | None = None) -> Review:
     from portal.web.concurrency import check_version
 
     ensure_writable(report.round)
@@ -39,6 +39,12 @@ def save_review(report: Report, user, *, rating: str, comment: str, appraised_sc
     review.rating = rating
     review.comment = clean(comment)
     review.appraised_score = score if max_points is not None else None
+    if appraisal_reason is not None:
+        review.appraisal_reason = clean(appraisal_reason)[:5000]
+    # The appraised score records a difference from the self-score: say why.
+    if (review.appraised_score is not None and report.self_score is not None
+            and review.appraised_score != report.self_score and not review.appraisal_reason):
+        raise RuleError("Điểm thẩm định khác điểm tự chấm: vui lòng ghi lý do.")
     review.reviewer_id = user.id
     review.reviewed_at = now_utc()
     db.session.flush()

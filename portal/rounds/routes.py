@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from portal.accounts import roles as R
 from portal.accounts.models import Unit, User
 from portal.catalogue import services as catalogue_services
+from portal.scoring import rules as scoring_rules
 from portal.catalogue.models import Catalogue
 from portal.extensions import db
 from portal.timeutil import today
@@ -291,6 +292,10 @@ def _report_page(report: Report, *, form=None, review_form=None, status=200):
                                   and report.late_allowed_at is None),
                   reusable=S.reusable_files(report) if S.can_edit_report(user, report) else [],
                   findings=findings, message_form=MessageForm(), finding_form=FindingForm(),
+                  scoring_rule=scoring_rules.describe(report.criterion),
+                  suggested=scoring_rules.criterion_suggestion(
+                      report.criterion, rating=report.review.rating if report.review else "",
+                      value=report.indicator_value),
                   document_form=DocumentForm(), action_form=EmptyForm(), status=status)
 
 
@@ -440,7 +445,7 @@ def review(report_id):
         abort(400)
     try:
         S.save_review(report, current_user, rating=form.rating.data, comment=form.comment.data,
-                      appraised_score=form.appraised_score.data,
+                      appraised_score=form.appraised_score.data, appraisal_reason=form.appraisal_reason.data,
                       # the page was read before a review existed, or at an older version
                       version=(form.version.data or "") if report.review else None)
     except S.RuleError as exc:
