@@ -25,6 +25,7 @@ AREAS = (
     "jobs",
     "dashboard",
     "audit",
+    "guide",
 )
 
 

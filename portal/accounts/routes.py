@@ -11,6 +11,8 @@ from portal.web.forms import EmptyForm
 from portal.web.htmx import render
 from portal.web.nav import nav
 from portal.web.pagination import paginate
+from portal.exports import lists as export_lists
+from portal.exports.table import export_response, wants_export
 
 from . import roles as R
 from . import services, sessions
@@ -129,6 +131,8 @@ def users():
         ids = [u.id for u in db.session.scalars(select(User))
                if all(w in fold(f"{u.full_name} {u.username} {u.position_title}") for w in fold(q).split())]
         stmt = stmt.where(User.id.in_(ids))
+    if wants_export():
+        return export_response(export_lists.users(db.session.scalars(stmt)))
     page = paginate(stmt)
     return render("accounts/users.html", "results", page=page, q=q)
 
@@ -229,6 +233,8 @@ def units():
         select(Unit, func.count(User.id)).outerjoin(User, (User.unit_id == Unit.id) & User.active)
         .group_by(Unit.id).order_by(Unit.position, Unit.name)
     ).all()
+    if wants_export():
+        return export_response(export_lists.units(rows))
     return render("accounts/units.html", rows=rows)
 
 
