@@ -73,6 +73,9 @@ def import_catalogue(spec: CatalogueSpec) -> tuple[Catalogue | None, list[str], 
                 "indicator_unit": c_spec.indicator_unit,
                 "indicator_target": c_spec.indicator_target,
                 "max_points": c_spec.max_points,
+                "scoring_rule": c_spec.scoring_rule,
+                "partial_ratio": c_spec.partial_ratio,
+                "thresholds": c_spec.thresholds,
                 "position": position,
             }
             changed = any(getattr(crit, k) != v for k, v in values.items())

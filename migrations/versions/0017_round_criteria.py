@@ -1,7 +1,7 @@
 """Each round keeps its own copy of the criteria it judged (frozen when it opened)
 
-Revision ID: 0015_round_criteria
-Revises: 0014_catalogue_levels
+Revision ID: 0017_round_criteria
+Revises: 0016_security
 Create Date: 2026-11-25 22:37:33.012344
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0015_round_criteria'
-down_revision = '0014_catalogue_levels'
+revision = '0017_round_criteria'
+down_revision = '0016_security'
 branch_labels = None
 depends_on = None
 
