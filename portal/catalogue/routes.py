@@ -12,6 +12,8 @@ from portal.web.nav import nav
 from portal.web.params import db_int
 
 from portal.exports.xlsx import xlsx_response
+from portal.exports import lists as export_lists
+from portal.exports.table import export_response, wants_export
 
 from . import excelformat, fileformat, services
 from .models import Catalogue
@@ -38,6 +40,8 @@ def index():
     q = nfc(request.args.get("q", "")).strip()[:200]
     area_id = request.args.get("linh_vuc", type=db_int)
     criteria = services.search_criteria(catalogue, q, area_id) if catalogue else []
+    if catalogue and wants_export():
+        return export_response(export_lists.catalogue(catalogue, criteria))
     return render("catalogue/index.html", "results", catalogue=catalogue, years=years, q=q,
                   area_id=area_id, criteria=criteria, import_form=ImportForm())
 
