@@ -21,6 +21,7 @@ AREAS = (
     "adhoc",
     "iso",
     "reports",
+    "directives",
     "jobs",
     "dashboard",
     "audit",
