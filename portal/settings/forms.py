@@ -24,8 +24,9 @@ class SettingsForm(FlaskForm):
         NumberRange(min=1, max=50, message="Dung lượng phải từ 1 đến 50 MB.")])
     report_deadline_days = IntegerField("Hạn nộp báo cáo: số ngày trước đợt kiểm tra", validators=[
         DataRequired("Vui lòng nhập số ngày."), NumberRange(min=0, max=60, message="Số ngày phải từ 0 đến 60.")])
-    reminders_at = StringField("Giờ gửi nhắc việc và thư tổng hợp hằng ngày (giờ:phút)", validators=[
-        DataRequired("Vui lòng nhập giờ gửi nhắc việc."),
+    # Empty means the usual 07:00 (forms written before this field existed send none).
+    reminders_at = StringField("Giờ gửi nhắc việc và thư tổng hợp hằng ngày (giờ:phút)",
+                               filters=[lambda v: (v or "").strip() or "07:00"], validators=[
         Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", message="Giờ gửi phải có dạng giờ:phút, ví dụ 07:00.")])
 
 

@@ -1,7 +1,7 @@
 """Notification delivery: e-mail preferences, the outbox, scheduled runs (the daily lock), directive tasks, ward reminder time
 
-Revision ID: 0015_notification_delivery
-Revises: 0014_catalogue_levels
+Revision ID: 0018_notification_delivery
+Revises: 0017_round_criteria
 
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0015_notification_delivery'
-down_revision = '0014_catalogue_levels'
+revision = '0018_notification_delivery'
+down_revision = '0017_round_criteria'
 branch_labels = None
 depends_on = None
 
