@@ -2,6 +2,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy.orm import selectinload
 from sqlalchemy import func, or_, select
 
 from portal.extensions import db
@@ -86,7 +87,7 @@ def users():
         ids = [u.id for u in db.session.scalars(select(User))
                if all(w in fold(f"{u.full_name} {u.username} {u.position_title}") for w in fold(q).split())]
         stmt = stmt.where(User.id.in_(ids))
-    page = paginate(stmt)
+    page = paginate(stmt.options(selectinload(User.role_rows)))
     return render("accounts/users.html", "results", page=page, q=q)
 
 
