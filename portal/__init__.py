@@ -21,6 +21,7 @@ AREAS = (
     "adhoc",
     "iso",
     "reports",
+    "scoring",
     "jobs",
     "dashboard",
     "audit",

@@ -3,6 +3,7 @@
 Format (documented in README, example: data/thanh_sen_2026.yaml)::
 
     year: 2026
+    kind: index                      # optional: inspection (default) or index (Bộ tiêu chí Chỉ số CCHC)
     title: "Bộ nội dung kiểm tra …"
     source: "…"                      # optional
     areas:
@@ -13,6 +14,7 @@ Format (documented in README, example: data/thanh_sen_2026.yaml)::
             text: "…"
             indicator: {unit: "%", target: 60}   # optional
             max_points: 2                         # optional
+            criteria: [...]                       # optional sub-criteria (tiêu chí thành phần), any depth
         groups:                       # optional groups, each with its criteria
           - code: "1.6.1"
             name: "…"
@@ -26,7 +28,9 @@ from decimal import Decimal, InvalidOperation
 
 import yaml
 
-from portal.text import clean
+from portal.text import clean, fold
+
+from .models import CATALOGUE_KINDS
 
 from . import yamlsafe
 from .yamlsafe import excerpt
@@ -40,6 +44,16 @@ class CriterionSpec:
     indicator_unit: str = ""
     indicator_target: Decimal | None = None
     max_points: Decimal | None = None
+    scoring_rule: str = ""               # "" (= rating), rating, proportional, thresholds
+    partial_ratio: Decimal | None = None
+    thresholds: str = ""                 # "97:2; 90:1"
+    children: list["CriterionSpec"] = field(default_factory=list)  # tiêu chí thành phần
+
+    def walk(self, parent=None):
+        """This criterion and its sub-criteria, depth first, each with its parent spec."""
+        yield self, parent
+        for child in self.children:
+            yield from child.walk(self)
 
 
 @dataclass
@@ -59,9 +73,20 @@ class AreaSpec:
     groups: list[GroupSpec] = field(default_factory=list)
 
     def all_criteria(self):
-        yield from ((c, None) for c in self.criteria)
+        """(criterion, group) for every criterion of the area, sub-criteria included."""
+        for c in self.criteria:
+            yield from ((x, None) for x, _ in c.walk())
         for g in self.groups:
-            yield from ((c, g) for c in g.criteria)
+            for c in g.criteria:
+                yield from ((x, g) for x, _ in c.walk())
+
+    def all_with_parents(self):
+        """(criterion, group, parent criterion or None), parents before their children."""
+        for c in self.criteria:
+            yield from ((x, None, p) for x, p in c.walk())
+        for g in self.groups:
+            for c in g.criteria:
+                yield from ((x, g, p) for x, p in c.walk())
 
 
 @dataclass
@@ -69,6 +94,7 @@ class CatalogueSpec:
     year: int
     title: str
     source: str = ""
+    kind: str = "inspection"
     areas: list[AreaSpec] = field(default_factory=list)
     adhoc_subjects: list[str] = field(default_factory=list)
 
@@ -160,12 +186,57 @@ def _list(node, key, errs, line, what):
     return value
 
 
-def _criterion(node, area_code, errs, parent_line):
+MAX_DEPTH = 6
+RULE_NAMES = {"rating": "rating", "proportional": "proportional", "thresholds": "thresholds",
+              "theo muc danh gia": "rating", "ty le so voi chi tieu": "proportional", "theo nguong": "thresholds"}
+
+
+def _scoring(node, spec: CriterionSpec, errs, line):
+    """scoring: {rule: thresholds, thresholds: "97:2; 90:1", partial: 0.5} (see portal.scoring.rules)."""
+    from portal.scoring.rules import ThresholdError, format_thresholds, parse_thresholds
+
+    if node is None:
+        return
+    what = f"Cách chấm của nội dung {spec.code}"
+    if not isinstance(node, dict):
+        errs.add(line, f"{what}: “scoring” phải có dạng {{rule: thresholds, thresholds: \"97:2; 90:1\"}}.")
+        return
+    _check_keys(node, ("rule", "partial", "thresholds"), errs, line, what)
+    rule = node.get("rule") or "rating"
+    if not isinstance(rule, str) or fold(rule) not in RULE_NAMES:
+        errs.add(line, f"{what}: {errs.key('rule')} “{excerpt(rule, 30)}” không hợp lệ (dùng: rating, "
+                       "proportional hoặc thresholds).")
+        return
+    spec.scoring_rule = RULE_NAMES[fold(rule)]
+    if spec.max_points is None:
+        errs.add(line, f"{what}: cần có điểm tối đa.")
+    partial = _number(node.get("partial"), errs, line, f"{what}: tỷ lệ đạt một phần", Decimal(1))
+    spec.partial_ratio = partial
+    raw = node.get("thresholds")
+    if isinstance(raw, list):  # [[97, 2], [90, 1]]
+        raw = "; ".join(f"{p[0]}:{p[1]}" if isinstance(p, list) and len(p) == 2 else "?" for p in raw)
+    if raw not in (None, ""):
+        try:
+            steps = parse_thresholds(str(raw))
+        except ThresholdError as exc:
+            errs.add(line, f"{what}: {exc}")
+            return
+        if spec.max_points is not None and any(points > spec.max_points for _v, points in steps):
+            errs.add(line, f"{what}: điểm của một ngưỡng vượt điểm tối đa.")
+        spec.thresholds = format_thresholds(steps)
+    if spec.scoring_rule == "thresholds" and not spec.thresholds:
+        errs.add(line, f"{what}: chấm theo ngưỡng cần {errs.key('thresholds')}, ví dụ \"97:2; 90:1\".")
+    if spec.scoring_rule == "proportional" and not spec.indicator_target:
+        errs.add(line, f"{what}: chấm theo tỷ lệ cần chỉ tiêu (target) lớn hơn 0.")
+
+
+def _criterion(node, area_code, errs, parent_line, depth=0):
     if not isinstance(node, dict):
         errs.add(parent_line, f"Lĩnh vực {area_code}: mỗi nội dung kiểm tra phải có “code” và “text”.")
         return None
     line = node["__line__"]
-    _check_keys(node, ("code", "text", "indicator", "max_points"), errs, line, "Nội dung kiểm tra")
+    _check_keys(node, ("code", "text", "indicator", "max_points", "scoring", "criteria"), errs, line,
+                "Nội dung kiểm tra")
     code = _text(node, "code", errs, line, "Nội dung kiểm tra", limit="criterion_code")
     text = _text(node, "text", errs, line, f"Nội dung {code or 'kiểm tra'}", limit="text")
     if code and area_code and not code.startswith(area_code + "."):
@@ -183,6 +254,14 @@ def _criterion(node, area_code, errs, parent_line):
             spec.indicator_target = _number(indicator.get("target"), errs, line,
                                             f"Chỉ tiêu của nội dung {code}", MAX_TARGET)
     spec.max_points = _number(node.get("max_points"), errs, line, f"Điểm tối đa của nội dung {code}")
+    _scoring(node.get("scoring"), spec, errs, line)
+    children = _list(node, "criteria", errs, line, f"Nội dung {code}")
+    if children and depth >= MAX_DEPTH:
+        errs.add(line, f"Nội dung {code}: tiêu chí lồng nhau quá {MAX_DEPTH} cấp.")
+        children = []
+    for child in children:
+        if (c := _criterion(child, area_code, errs, line, depth + 1)) is not None:
+            spec.children.append(c)
     return spec
 
 
@@ -192,7 +271,7 @@ def validate(data, labels: dict[str, str] | None = None) -> tuple[CatalogueSpec 
     if not isinstance(data, dict):
         return None, ["Tệp phải bắt đầu bằng các khóa “year”, “title” và “areas”."]
     line = data.get("__line__", 1)
-    _check_keys(data, ("year", "title", "source", "areas", "adhoc_subjects"), errs, line, "Tệp")
+    _check_keys(data, ("year", "kind", "title", "source", "areas", "adhoc_subjects"), errs, line, "Tệp")
     year = data.get("year")
     if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
         errs.add(line, "“year” phải là một năm, ví dụ 2026.")
@@ -202,6 +281,15 @@ def validate(data, labels: dict[str, str] | None = None) -> tuple[CatalogueSpec 
         title=_text(data, "title", errs, line, "Tệp", limit="title"),
         source=_text(data, "source", errs, line, "Tệp", required=False, limit="source"),
     )
+    kind = data.get("kind")
+    if kind is not None:
+        kinds = {"inspection": "inspection", "index": "index"}
+        kinds.update({fold(label): key for key, label in CATALOGUE_KINDS.items()})
+        if not isinstance(kind, str) or fold(kind) not in kinds:
+            errs.add(line, f"{errs.key('kind')} “{excerpt(kind, 30)}” không hợp lệ (dùng: "
+                           f"{', '.join(CATALOGUE_KINDS.values())}).")
+        else:
+            spec.kind = kinds[fold(kind)]
     areas = _list(data, "areas", errs, line, "Tệp")
     if not areas:
         errs.add(line, "Tệp không có lĩnh vực nào (“areas”).")
@@ -227,7 +315,8 @@ def validate(data, labels: dict[str, str] | None = None) -> tuple[CatalogueSpec 
         for cnode in _list(node, "criteria", errs, aline, f"Lĩnh vực {area.code}"):
             if (c := _criterion(cnode, area.code, errs, aline)) is not None:
                 area.criteria.append(c)
-                unique(c.code, "nội dung", c.line)
+                for x, _ in c.walk():
+                    unique(x.code, "nội dung", x.line)
         for gnode in _list(node, "groups", errs, aline, f"Lĩnh vực {area.code}"):
             if not isinstance(gnode, dict):
                 errs.add(aline, f"Lĩnh vực {area.code}: mỗi nhóm phải có “code”, “name” và “criteria”.")
@@ -242,7 +331,8 @@ def validate(data, labels: dict[str, str] | None = None) -> tuple[CatalogueSpec 
             for cnode in _list(gnode, "criteria", errs, gline, f"Nhóm {group.code}"):
                 if (c := _criterion(cnode, area.code, errs, gline)) is not None:
                     group.criteria.append(c)
-                    unique(c.code, "nội dung", c.line)
+                    for x, _ in c.walk():
+                        unique(x.code, "nội dung", x.line)
             area.groups.append(group)
         if not area.criteria and not any(g.criteria for g in area.groups):
             errs.add(aline, f"Lĩnh vực {area.code or '(không mã)'} không có nội dung kiểm tra nào.")
@@ -313,19 +403,32 @@ def dump(catalogue) -> str:
                 item["indicator"] = ind
             if c.max_points is not None:
                 item["max_points"] = _num(c.max_points)
+            if c.scoring_rule or c.partial_ratio is not None or c.thresholds:
+                sc = {"rule": c.scoring_rule or "rating"}
+                if c.partial_ratio is not None:
+                    sc["partial"] = _num(c.partial_ratio)
+                if c.thresholds:
+                    sc["thresholds"] = c.thresholds
+                item["scoring"] = sc
+            if c.children:
+                item["criteria"] = [crit(x) for x in c.children]
             return item
 
         node = {"code": area.code, "name": area.name}
-        direct = [crit(c) for c in area.criteria if c.group_id is None]
+        direct = [crit(c) for c in area.criteria if c.group_id is None and c.parent_id is None]
         if direct:
             node["criteria"] = direct
         if area.groups:
             node["groups"] = [
-                {"code": g.code, "name": g.name, "criteria": [crit(c) for c in g.criteria]}
+                {"code": g.code, "name": g.name,
+                 "criteria": [crit(c) for c in g.criteria if c.parent_id is None]}
                 for g in area.groups
             ]
         areas.append(node)
-    doc = {"year": catalogue.year, "title": catalogue.title}
+    doc = {"year": catalogue.year}
+    if catalogue.kind != "inspection":
+        doc["kind"] = catalogue.kind
+    doc["title"] = catalogue.title
     if catalogue.source:
         doc["source"] = catalogue.source
     doc["areas"] = areas

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from portal.audit.recorder import log_event
 from portal.extensions import db
+from portal.notifications import events
 from portal.text import clean
 from portal.timeutil import now_utc, to_local
 
@@ -34,6 +35,8 @@ def save_report(report: Report, data: dict, *, submit: bool = False, user=None) 
     max_points = report.criterion.max_points
     score = _decimal(data.get("self_score"), "Điểm tự chấm", low=0, high=max_points)
     report.self_score = score if max_points is not None else None
+    if "self_justification" in data:
+        report.self_justification = clean(data.get("self_justification"))[:5000]
     report.updated_at = now_utc()
     if submit:
         if not status:
@@ -50,6 +53,8 @@ def save_report(report: Report, data: dict, *, submit: bool = False, user=None) 
         log_event(db.session, report, "submit", {"late": report.late, "after_clarification": was == "clarify",
                                                  "version": version.number})
     db.session.flush()
+    if submit:
+        events.emit("report_submitted", report)
 
 
 def snapshot_version(report: Report, user=None) -> ReportVersion:

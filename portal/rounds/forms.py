@@ -10,6 +10,7 @@ from .models import KINDS, RATINGS, REPORT_STATUSES
 class RoundForm(FlaskForm):
     name = StringField("Tên đợt kiểm tra", validators=[DataRequired("Vui lòng nhập tên đợt."), Length(max=200)])
     kind = SelectField("Loại đợt", choices=KINDS)
+    catalogue_id = SelectField("Bộ nội dung / bộ tiêu chí của đợt", coerce=int)
     period_from = DateField("Kỳ báo cáo từ ngày", validators=[Optional()])
     period_to = DateField("Kỳ báo cáo đến ngày", validators=[Optional()])
     start_on = DateField("Ngày bắt đầu kiểm tra", validators=[DataRequired("Vui lòng nhập ngày bắt đầu (dd/mm/yyyy).")])
@@ -34,6 +35,7 @@ class ReportForm(FlaskForm):
     difficulties = TextAreaField("Khó khăn, vướng mắc")
     proposals = TextAreaField("Kiến nghị, đề xuất")
     self_score = StringField("Điểm tự chấm")
+    self_justification = TextAreaField("Giải trình điểm tự chấm", validators=[Length(max=5000)])
     version = HiddenField()
 
 
@@ -41,6 +43,7 @@ class ReviewForm(FlaskForm):
     rating = SelectField("Kết quả đánh giá", choices={"": "— Chọn mức đánh giá —", **RATINGS}, validate_choice=False)
     comment = TextAreaField("Nhận xét của đoàn")
     appraised_score = StringField("Điểm thẩm định")
+    appraisal_reason = TextAreaField("Lý do điểm thẩm định khác điểm tự chấm", validators=[Length(max=5000)])
     version = HiddenField()
 
 

@@ -11,6 +11,7 @@ from portal.accounts import roles as R
 from portal.audit.recorder import log_event
 from portal.catalogue.models import Area, Criterion
 from portal.extensions import db
+from portal.notifications import events
 from portal.text import clean
 from portal.timeutil import now_utc
 
@@ -168,3 +169,4 @@ def move_round(rnd: Round, target: str, user, reason: str = "") -> None:
     rnd.state = target
     log_event(db.session, rnd, "state", {"from": before, "to": target})
     db.session.flush()
+    events.emit("round_moved", rnd, before, user)

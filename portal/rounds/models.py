@@ -101,6 +101,7 @@ class Report(db.Model):
     difficulties: Mapped[str] = mapped_column(Text, default="")
     proposals: Mapped[str] = mapped_column(Text, default="")
     self_score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
+    self_justification: Mapped[str] = mapped_column(Text, default="", server_default="")  # giải trình điểm tự chấm
     submitted_at: Mapped[datetime | None]
     late: Mapped[bool] = mapped_column(default=False)
     # The secretariat let this report in after the round moved to review (a named exception).
@@ -193,6 +194,7 @@ class Review(db.Model):
     rating: Mapped[str] = mapped_column(String(20), default="")
     comment: Mapped[str] = mapped_column(Text, default="")
     appraised_score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
+    appraisal_reason: Mapped[str] = mapped_column(Text, default="", server_default="")  # where it differs
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     reviewed_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)

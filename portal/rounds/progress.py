@@ -18,7 +18,10 @@ from .models import RATINGS, Report, Review
 # Queries for pages (constant query counts: eager loading)
 # --------------------------------------------------------------------------------------------
 def _report_options():
-    return (joinedload(Report.criterion).joinedload(Criterion.area), joinedload(Report.author),
+    crit = joinedload(Report.criterion)
+    # group and parent: the level shown with each criterion ("a) Công tác chỉ đạo…")
+    return (crit.joinedload(Criterion.area), crit.joinedload(Criterion.group),
+            crit.joinedload(Criterion.parent), joinedload(Report.author),
             joinedload(Report.unit), joinedload(Report.review))
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from portal.audit.recorder import log_event
 from portal.extensions import db
+from portal.notifications import events
 from portal.text import clean
 from portal.timeutil import now_utc
 
@@ -19,7 +20,7 @@ from .rules import RuleError, _decimal, ensure_writable
 # Review, clarification, findings
 # --------------------------------------------------------------------------------------------
 def save_review(report: Report, user, *, rating: str, comment: str, appraised_score=None,
-                version=None) -> Review:
+                version=None, appraisal_reason: str | None = None) -> Review:
     from portal.web.concurrency import check_version
 
     ensure_writable(report.round)
@@ -38,9 +39,16 @@ def save_review(report: Report, user, *, rating: str, comment: str, appraised_sc
     review.rating = rating
     review.comment = clean(comment)
     review.appraised_score = score if max_points is not None else None
+    if appraisal_reason is not None:
+        review.appraisal_reason = clean(appraisal_reason)[:5000]
+    # The appraised score records a difference from the self-score: say why.
+    if (review.appraised_score is not None and report.self_score is not None
+            and review.appraised_score != report.self_score and not review.appraisal_reason):
+        raise RuleError("Điểm thẩm định khác điểm tự chấm: vui lòng ghi lý do.")
     review.reviewer_id = user.id
     review.reviewed_at = now_utc()
     db.session.flush()
+    events.emit("report_rated", review)
     return review
 
 
@@ -56,6 +64,7 @@ def request_clarification(report: Report, user, body: str) -> ClarificationMessa
     db.session.add(msg)
     log_event(db.session, report, "clarification_requested", {"body": body[:300]})
     db.session.flush()
+    events.emit("clarification_requested", msg)
     return msg
 
 
@@ -75,6 +84,7 @@ def answer_clarification(report: Report, user, body: str) -> ClarificationMessag
     version = snapshot_version(report, user)  # the clarified report is a new version
     log_event(db.session, report, "submit", {"after_clarification": True, "version": version.number})
     db.session.flush()
+    events.emit("clarification_answered", msg)
     return msg
 
 
@@ -95,6 +105,7 @@ def record_finding(report: Report, user, *, description: str, cause: str, recomm
                       recommendation=clean(recommendation), created_by_id=user.id)
     db.session.add(finding)
     db.session.flush()
+    events.emit("finding_recorded", finding)
     return finding
 
 

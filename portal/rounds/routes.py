@@ -7,6 +7,8 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.accounts import roles as R
 from portal.accounts.models import Unit, User
+from portal.catalogue import services as catalogue_services
+from portal.scoring import rules as scoring_rules
 from portal.catalogue.models import Catalogue, Criterion
 from portal.extensions import db
 from portal.timeutil import today
@@ -96,9 +98,19 @@ def _fill_round_form(form: RoundForm, rnd: Round | None):
     people = _people()
     form.leader_id.choices = {0: "— Chưa chọn —", **{u.id: u.full_name for u in people}}
     form.member_ids.choices = {u.id: f"{u.full_name} ({u.unit.short_name if u.unit else ''})" for u in people}
+    # A year may hold several catalogues (the plan, the province's scoring criteria): the round
+    # names the one it uses; it is fixed once the round opens.
+    form.catalogue_id.choices = {c.id: c.label for c in catalogue_services.all_catalogues()}
+    form.catalogue_id.validate_choice = False  # checked by the view: absent means the start year's plan
     others = db.session.scalars(select(Round).order_by(Round.start_on.desc())).all()
     form.previous_id.choices = {0: "— Không kế thừa —",
                                 **{r.id: r.name for r in others if rnd is None or r.id != rnd.id}}
+
+
+def _chosen_catalogue(form: RoundForm) -> Catalogue | None:
+    if form.catalogue_id.data in form.catalogue_id.choices:  # never look up an arbitrary number
+        return db.session.get(Catalogue, form.catalogue_id.data)
+    return None
 
 
 @bp.route("/moi", methods=["GET", "POST"])
@@ -109,9 +121,12 @@ def create():
     if request.method == "GET":
         last = db.session.scalar(select(Round).order_by(Round.start_on.desc()).limit(1))
         form.previous_id.data = last.id if last else 0
+        current = catalogue_services.current_catalogue()
+        form.catalogue_id.data = current.id if current else None
     if form.validate_on_submit():
-        catalogue = db.session.scalar(select(Catalogue).where(Catalogue.year == form.start_on.data.year)) \
-            or db.session.scalar(select(Catalogue).order_by(Catalogue.year.desc()).limit(1))
+        catalogue = _chosen_catalogue(form) \
+            or catalogue_services.catalogue_for_year(form.start_on.data.year) \
+            or catalogue_services.current_catalogue()
         if catalogue is None:
             flash("Chưa có bộ nội dung kiểm tra: hãy nhập bộ nội dung trước khi tạo đợt.", "error")
         else:
@@ -139,6 +154,7 @@ def edit(round_id):
         form.leader_id.data = rnd.leader_id or 0
         form.member_ids.data = [m.id for m in rnd.members]
         form.previous_id.data = rnd.previous_id or 0
+        form.catalogue_id.data = rnd.catalogue_id
         form.version.data = rnd.version
     if form.validate_on_submit():
         check_version(rnd, form.version.data)
@@ -153,6 +169,9 @@ def edit(round_id):
             rnd.members = [db.session.get(User, i) for i in form.member_ids.data]
         if rnd.state == "draft":
             rnd.previous_id = form.previous_id.data or None
+            chosen = _chosen_catalogue(form)
+            if chosen is not None and chosen.id != rnd.catalogue_id:
+                rnd.catalogue_id, rnd.year = chosen.id, chosen.year
         return _commit("Đã lưu đợt kiểm tra.", back)
     return render("rounds/round_form.html", form=form, rnd=rnd, status=422 if form.errors else 200)
 
@@ -270,6 +289,10 @@ def _report_page(report: Report, *, form=None, review_form=None, status=200):
                                   and report.late_allowed_at is None),
                   reusable=S.reusable_files(report) if S.can_edit_report(user, report) else [],
                   findings=findings, message_form=MessageForm(), finding_form=FindingForm(),
+                  scoring_rule=scoring_rules.describe(report.criterion),
+                  suggested=scoring_rules.criterion_suggestion(
+                      report.criterion, rating=report.review.rating if report.review else "",
+                      value=report.indicator_value),
                   document_form=DocumentForm(), action_form=EmptyForm(), status=status)
 
 
@@ -419,7 +442,7 @@ def review(report_id):
         abort(400)
     try:
         S.save_review(report, current_user, rating=form.rating.data, comment=form.comment.data,
-                      appraised_score=form.appraised_score.data,
+                      appraised_score=form.appraised_score.data, appraisal_reason=form.appraisal_reason.data,
                       # the page was read before a review existed, or at an older version
                       version=(form.version.data or "") if report.review else None)
     except S.RuleError as exc:
