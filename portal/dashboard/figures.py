@@ -56,13 +56,15 @@ class Counts:
 # ---------------------------------------------------------------------------------------------
 # Rounds
 # ---------------------------------------------------------------------------------------------
-def current_round(round_id: int | None = None) -> Round | None:
+def current_round(round_id: int | None = None, *extra) -> Round | None:
     """The round asked for, else the one under way (open or under review, latest first), else the
-    latest closed one. Drafts are not shown: nothing has happened in them yet."""
+    latest closed one. Drafts are not shown: nothing has happened in them yet. With `extra`
+    columns (scalar subqueries on the round), returns the row (round, *values) instead."""
     if round_id:
         return db.session.get(Round, round_id)
     order = (case((Round.state.in_(("open", "review")), 0), else_=1), Round.start_on.desc())
-    return db.session.scalar(select(Round).where(Round.state != "draft").order_by(*order).limit(1))
+    stmt = select(Round, *extra).where(Round.state != "draft").order_by(*order).limit(1)
+    return db.session.execute(stmt).first() if extra else db.session.scalar(stmt)
 
 
 def rounds_for_choice() -> list[Round]:

@@ -6,7 +6,7 @@ from portal.accounts import roles as R
 from portal.extensions import db
 from portal.findings.models import REMEDY_STATUSES
 from portal.reports.models import SignOff
-from portal.rounds.models import RATINGS
+from portal.rounds.models import RATINGS, Round
 from portal.timeutil import today
 from portal.web.access import require
 from portal.web.htmx import render
@@ -27,12 +27,15 @@ RATING_LABELS = {**RATINGS, "none": "Chưa đánh giá"}
 
 def _home_context(user) -> dict:
     """The leader's glance on the home page: the current round and the year's open findings."""
-    rnd = F.current_round()
-    if rnd is None:
+    signed = (select(func.count(SignOff.id)).where(SignOff.round_id == Round.id)
+              .correlate(Round).scalar_subquery())
+    row = F.current_round(None, signed)  # the round and its sign-off count in one query
+    if row is None:
         return {}
+    rnd = row[0]
     totals = F.round_totals([rnd.id])[rnd.id]
     return {"rnd": rnd, "totals": totals, "findings": F.findings_for_year(rnd.year, today()),
-            "signed": db.session.scalar(select(func.count(SignOff.id)).where(SignOff.round_id == rnd.id)) or 0}
+            "signed": row[1] or 0}
 
 
 home_panel("dashboard/_home_panel.html", roles=(R.LEADER,), order=5, context=_home_context)

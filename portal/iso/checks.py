@@ -302,26 +302,25 @@ def overall_rates(check_ids) -> dict[int, float | None]:
 
 
 def compliance_rates(year: int) -> list[dict]:
-    """The rates of compliance_by_period (per completed check, then the year pooled) from two
-    aggregate queries, for the dashboard: check_id, title, ok, bad, rate."""
-    checks = db.session.execute(select(SampleCheck.id, SampleCheck.title).where(
-        SampleCheck.year == year, SampleCheck.status == "completed").order_by(
-        SampleCheck.period_end, SampleCheck.id)).all()
-    if not checks:
-        return []
-    counts: dict[int, dict[str, int]] = {cid: {} for cid, _ in checks}
-    for check_id, result, n in db.session.execute(
-            select(Dossier.check_id, StepCheck.result, func.count(StepCheck.id))
-            .join(StepCheck, StepCheck.dossier_id == Dossier.id)
-            .where(Dossier.check_id.in_(list(counts)), Dossier.sample_order.is_not(None))
-            .group_by(Dossier.check_id, StepCheck.result)):
-        counts[check_id][result] = int(n)
-    out = []
-    for cid, title in checks:
-        ok, bad = counts[cid].get("dung", 0), counts[cid].get("khong_dung", 0)
-        out.append({"check_id": cid, "title": title, "ok": ok, "bad": bad, "rate": rules.rate(ok, bad)})
-    ok, bad = sum(r["ok"] for r in out), sum(r["bad"] for r in out)
-    out.append({"check_id": None, "title": f"Cả năm {year}", "ok": ok, "bad": bad, "rate": rules.rate(ok, bad)})
+    """The rates of compliance_by_period (per completed check, then the year pooled) from one
+    aggregate query, for the dashboard: check_id, title, ok, bad, rate."""
+    from sqlalchemy import and_, case
+
+    def count(result):
+        return func.coalesce(func.sum(case((StepCheck.result == result, 1), else_=0)), 0)
+
+    rows = db.session.execute(
+        select(SampleCheck.id, SampleCheck.title, count("dung"), count("khong_dung"))
+        .outerjoin(Dossier, and_(Dossier.check_id == SampleCheck.id, Dossier.sample_order.is_not(None)))
+        .outerjoin(StepCheck, StepCheck.dossier_id == Dossier.id)
+        .where(SampleCheck.year == year, SampleCheck.status == "completed")
+        .group_by(SampleCheck.id, SampleCheck.title, SampleCheck.period_end)
+        .order_by(SampleCheck.period_end, SampleCheck.id)).all()
+    out = [{"check_id": cid, "title": title, "ok": int(ok), "bad": int(bad), "rate": rules.rate(int(ok), int(bad))}
+           for cid, title, ok, bad in rows]
+    if out:
+        ok, bad = sum(r["ok"] for r in out), sum(r["bad"] for r in out)
+        out.append({"check_id": None, "title": f"Cả năm {year}", "ok": ok, "bad": bad, "rate": rules.rate(ok, bad)})
     return out
 
 
