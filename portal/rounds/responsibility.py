@@ -96,22 +96,27 @@ def move_open_work(from_user, to_user, *, reason: str = "", reports: bool = True
     return moved_reports, moved_remedies
 
 
-def assignment_changes(rnd: Round) -> list[tuple[Report, object]]:
+def assignment_changes(rnd: Round, reports=None) -> list[tuple[Report, object]]:
     """Open reports whose person in charge per today's assignments differs from the one the
-    round recorded (assignments made or changed after the round opened)."""
-    from .lifecycle import person_in_charge
+    round recorded (assignments made or changed after the round opened). `reports`: the round's
+    reports when the caller has them loaded already."""
+    from portal.assignments.models import Assignment
 
     if rnd.state not in ("open", "review"):
         return []
-    out = []
-    reports = db.session.scalars(select(Report).where(Report.round_id == rnd.id,
-                                                      Report.state.in_(OPEN_REPORT_STATES))
-                                 .options(joinedload(Report.criterion)).order_by(Report.id)).unique().all()
-    for report in reports:
-        user, _unit = person_in_charge(report.criterion)
-        if user is not None and user.active and user.id != report.author_id:
-            out.append((report, user))
-    return out
+    if reports is None:
+        reports = db.session.scalars(select(Report).where(Report.round_id == rnd.id)
+                                     .options(joinedload(Report.frozen), joinedload(Report.author))
+                                     .order_by(Report.id)).unique().all()
+    reports = [r for r in reports if r.state in OPEN_REPORT_STATES]
+    if not reports:
+        return []
+    leads = {a.criterion_id: a.lead_person for a in db.session.scalars(
+        select(Assignment).where(Assignment.criterion_id.in_([r.criterion_id for r in reports]))
+        .options(joinedload(Assignment.lead_person))).unique()}
+    return [(r, leads[r.criterion_id]) for r in reports
+            if leads.get(r.criterion_id) is not None and leads[r.criterion_id].active
+            and leads[r.criterion_id].id != r.author_id]
 
 
 def apply_assignments(rnd: Round) -> int:

@@ -201,8 +201,8 @@ def show(round_id):
                   areas=S.area_progress(reports), units=S.unit_progress(reports), rows=rows,
                   area_id=area_id, scores=scores, phases=S.PHASES, transitions=S.TRANSITIONS, labels=S.TRANSITION_LABELS,
                   can_manage=S.is_manager(current_user), is_admin=current_user.has_role(R.ADMIN),
-                  blockers=S.close_blockers(rnd) if rnd.state in ("open", "review") else [],
-                  assignment_changes=S.assignment_changes(rnd) if S.is_manager(current_user) else [],
+                  blockers=S.close_blockers(rnd, reports) if rnd.state in ("open", "review") else [],
+                  assignment_changes=S.assignment_changes(rnd, reports) if S.is_manager(current_user) else [],
                   reopen_form=ReopenForm(), form=EmptyForm(), today=today)
 
 
