@@ -62,6 +62,7 @@ MODELS = {
     "ranking_round_weight": "Trọng số đợt kiểm tra",
     "ranking_decision": "Quyết định xếp loại",
     "round_criterion": "Nội dung kiểm tra của đợt",
+    "directive_task": "Nhiệm vụ theo ý kiến chỉ đạo",
 }
 
 ACTIONS = {
@@ -223,6 +224,9 @@ FIELDS = {
                        "unit_ids": "Đại diện đơn vị", "unit_signer_id": "Người ký thay mặt đơn vị",
                        "opinion": "Ý kiến của đơn vị", "copies": "Số bản"},
     "good_practice": {"marked_by_id": "Người ghi nhận", "marked_at": "Thời điểm ghi nhận", "note": "Ghi chú"},
+    "directive_task": {"sign_off_id": "Ý kiến chỉ đạo", "assignee_id": "Người thực hiện", "action": "Nhiệm vụ",
+                       "deadline": "Thời hạn", "report": "Kết quả thực hiện", "done_on": "Ngày hoàn thành",
+                       "confirmed_by_id": "Người xác nhận", "confirmed_at": "Thời điểm xác nhận"},
     "round_criterion": {"area_code": "Mã lĩnh vực", "area_name": "Tên lĩnh vực",
                         "area_position": "Thứ tự lĩnh vực", "level_path": "Thuộc các mục"},
     "ranking_setup": {"coordinator_weight": "Hệ số của người phối hợp", "excellent_from": "Xuất sắc từ (điểm)",
@@ -253,6 +257,7 @@ def choices() -> dict[str, dict]:
     return {
         ("user_role", "role"): _ROLE_CHOICES,
         ("catalogue", "kind"): CATALOGUE_KINDS,
+        ("directive_task", "status"): _directive_statuses(),
         ("criterion", "scoring_rule"): SCORING_RULES,
         ("ranking_decision", "subject"): SUBJECTS,
         ("ranking_decision", "level"): LEVELS,
@@ -279,6 +284,14 @@ def choices() -> dict[str, dict]:
         ("sample_check", "status"): CHECK_STATUSES,
         ("step_check", "result"): RESULTS,
     }
+
+
+def _directive_statuses() -> dict:
+    try:
+        from portal.directives.models import TASK_STATUSES
+    except ImportError:
+        return {}
+    return TASK_STATUSES
 
 
 def _form_classes():
