@@ -2,6 +2,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy.orm import selectinload
 from sqlalchemy import func, or_, select
 
 from portal.extensions import db
@@ -134,7 +135,7 @@ def users():
         stmt = stmt.where(User.id.in_(ids))
     if wants_export():
         return export_response(export_lists.users(db.session.scalars(stmt)))
-    page = paginate(stmt)
+    page = paginate(stmt.options(selectinload(User.role_rows)))
     return render("accounts/users.html", "results", page=page, q=q)
 
 

@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 
 class SettingsForm(FlaskForm):
@@ -31,6 +31,10 @@ class SettingsForm(FlaskForm):
     remember_days = IntegerField("“Ghi nhớ đăng nhập” giữ tối đa (ngày; 0 là không cho ghi nhớ)", validators=[
         InputRequired("Vui lòng nhập số ngày."), NumberRange(min=0, max=90, message="Số ngày phải từ 0 đến 90.")])
     version = HiddenField()
+    # Empty means the usual 07:00 (forms written before this field existed send none).
+    reminders_at = StringField("Giờ gửi nhắc việc và thư tổng hợp hằng ngày (giờ:phút)",
+                               filters=[lambda v: (v or "").strip() or "07:00"], validators=[
+        Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", message="Giờ gửi phải có dạng giờ:phút, ví dụ 07:00.")])
 
 
 def document_profiles_form(ward):
