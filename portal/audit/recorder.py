@@ -106,6 +106,17 @@ def _diff(obj) -> dict:
     return changes
 
 
+def _add_version(obj, changes: dict) -> None:
+    """Versioned records: which version this save made, so a stale form can be told what changed
+    since the version it was opened at (portal.web.concurrency)."""
+    mapper = inspect(obj).mapper
+    if mapper.version_id_col is None:
+        return
+    new = inspect(obj).dict.get(mapper.get_property_by_column(mapper.version_id_col).key)
+    if isinstance(new, int):
+        changes["version"] = [new - 1, new]
+
+
 def _snapshot(obj) -> dict:
     return {k: ("***" if masked else _value(getattr(obj, k))) for k, masked in _columns(obj)}
 
@@ -119,6 +130,7 @@ def _after_flush(session: Session, _ctx):
         if _audited(obj) and session.is_modified(obj, include_collections=False):
             changes = _diff(obj)
             if changes:
+                _add_version(obj, changes)
                 rows.append(_row(obj, "update", changes))
     for obj in session.deleted:
         if _audited(obj):
