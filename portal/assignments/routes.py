@@ -20,6 +20,7 @@ from portal.web.access import require
 from portal.web.concurrency import EditConflict
 from portal.web.htmx import is_htmx, render, trigger
 from portal.web.nav import home_panel, nav
+from portal.web.pagination import paginate
 from portal.web.params import db_int
 
 from . import exchange, services
@@ -27,6 +28,7 @@ from .forms import AssignmentForm, BulkForm, ConfirmImportForm, CopyForm, Handov
 from .policy import can_edit
 from .services import Filters
 
+PER_PAGE = 50
 bp = Blueprint("assignments", __name__, url_prefix="/phan-cong")
 
 nav("Việc của tôi", "assignments.mine", roles=(R.STAFF,), order=5)
@@ -68,10 +70,12 @@ def _people_units() -> dict[int, int | None]:
 
 
 def _list_context(catalogue, filters, **extra):
-    criteria = services.list_criteria(catalogue, filters)
+    # a page at a time: a year's list passes a screenful (10× the demo ward: 690 criteria)
+    page = paginate(services.criteria_query(catalogue, filters), per_page=PER_PAGE)
+    criteria = page.items
     years = catalogue_services.all_catalogues()
     people, units = services.active_people(), services.active_units()
-    ctx = dict(catalogue=catalogue, filters=filters, criteria=criteria, years=years,
+    ctx = dict(catalogue=catalogue, filters=filters, criteria=criteria, page=page, years=years,
                people=people, units=units, editable=can_edit(current_user),
                unassigned=services.unassigned_count(catalogue), on_date=today())
     if ctx["editable"]:
@@ -214,22 +218,28 @@ def handover():
 @bp.route("/sao-chep", methods=["GET", "POST"])
 @require(*R.MANAGERS)
 def copy():
-    catalogues = list(db.session.scalars(select(Catalogue).order_by(Catalogue.year.desc())))
+    """Preview first ("Xem trước"), then copy: pairs whose texts differ are copied only when
+    ticked. A POST without the preview step copies only what matches by code and text."""
+    from . import copying
+
+    catalogues = catalogue_services.all_catalogues()
     form = CopyForm()
-    choices = {str(c.id): f"Năm {c.year}" for c in catalogues}
+    choices = {str(c.id): c.label for c in catalogues}
     form.source.choices, form.target.choices = choices, choices
     if request.method == "GET" and len(catalogues) > 1:
         form.source.data, form.target.data = str(catalogues[1].id), str(catalogues[0].id)
-    result = None
     if form.validate_on_submit():
         source = db.session.get(Catalogue, int(form.source.data))
         target = db.session.get(Catalogue, int(form.target.data))
-        result = services.copy_year(source, target)
+        result = copying.plan_copy(source, target)
+        if request.form.get("buoc") == "xem_truoc":
+            return render("assignments/copy.html", form=form, result=result, source=source, target=target,
+                          catalogues=catalogues, preview=True)
+        copying.apply_copy(source, target, result, request.form.getlist("xac_nhan"))
         db.session.commit()
-        flash(f"Đã sao chép {result.copied} phân công từ năm {source.year} sang năm {target.year}.",
-              "success")
+        flash(f"Đã sao chép {result.copied} phân công từ {source.label} sang {target.label}.", "success")
         return render("assignments/copy.html", form=form, result=result, source=source, target=target,
-                      catalogues=catalogues)
+                      catalogues=catalogues, preview=False)
     status = 422 if request.method == "POST" else 200
     return render("assignments/copy.html", status=status, form=form, result=None, catalogues=catalogues)
 

@@ -6,12 +6,14 @@ from portal.accounts import roles as R
 from portal.extensions import db
 from portal.findings.models import REMEDY_STATUSES
 from portal.reports.models import SignOff
-from portal.rounds.models import RATINGS
+from portal.rounds.models import RATINGS, Round
 from portal.timeutil import today
 from portal.web.access import require
 from portal.web.htmx import render
 from portal.web.nav import home_panel, nav
 from portal.web.params import db_int
+from portal.exports import lists as export_lists
+from portal.exports.table import export_response, wants_export
 
 from . import figures as F
 from . import sources
@@ -25,12 +27,15 @@ RATING_LABELS = {**RATINGS, "none": "Chưa đánh giá"}
 
 def _home_context(user) -> dict:
     """The leader's glance on the home page: the current round and the year's open findings."""
-    rnd = F.current_round()
-    if rnd is None:
+    signed = (select(func.count(SignOff.id)).where(SignOff.round_id == Round.id)
+              .correlate(Round).scalar_subquery())
+    row = F.current_round(None, signed)  # the round and its sign-off count in one query
+    if row is None:
         return {}
+    rnd = row[0]
     totals = F.round_totals([rnd.id])[rnd.id]
     return {"rnd": rnd, "totals": totals, "findings": F.findings_for_year(rnd.year, today()),
-            "signed": db.session.scalar(select(func.count(SignOff.id)).where(SignOff.round_id == rnd.id)) or 0}
+            "signed": row[1] or 0}
 
 
 home_panel("dashboard/_home_panel.html", roles=(R.LEADER,), order=5, context=_home_context)
@@ -39,23 +44,37 @@ home_panel("dashboard/_home_panel.html", roles=(R.LEADER,), order=5, context=_ho
 @bp.get("/")
 @require(*VIEWERS)
 def index():
-    rnd = F.current_round(request.args.get("dot", type=db_int))
+    rounds = F.rounds_for_choice()
+    asked = request.args.get("dot", type=db_int)
+    if asked:
+        rnd = next((r for r in rounds if r.id == asked), None) or F.current_round(asked)
+    else:  # the round under way (open or under review, latest first), else the latest one
+        rnd = min(rounds, key=lambda r: (r.state not in ("open", "review"), -r.start_on.toordinal()), default=None)
     if request.args.get("dot") and rnd is None:
         abort(404, "Không tìm thấy đợt kiểm tra.")
     day = today()
-    ctx = {"rnd": rnd, "rounds": F.rounds_for_choice(), "day": day, "rating_labels": RATING_LABELS,
+    ctx = {"rnd": rnd, "rounds": rounds, "day": day, "rating_labels": RATING_LABELS,
            "measures": F.MEASURES}
     if rnd is not None:
         year = rnd.year
+        # A handful of aggregate queries, shared by the panels (the count does not grow with data).
+        year_rounds = F.year_round_ids(year)
+        ids = {rid for rid, _ in year_rounds} | {rnd.id} | ({rnd.previous_id} if rnd.previous_id else set())
+        totals, rates = F.round_totals(ids), F.ratings_by_round(ids)
+        findings = F.findings_for_years((year - 1, year), day)
         ctx.update(
             by_area=F.progress(rnd.id, "area"), by_unit=F.progress(rnd.id, "unit"),
-            by_person=F.progress(rnd.id, "person"), ratings=F.ratings(rnd.id),
-            findings=F.findings_for_year(year, day), round_periods=F.compare_rounds(rnd),
-            year_periods=F.compare_years(year, day), iso=sources.iso_compliance(year),
-            adhoc=sources.adhoc_by_subject(year), year=year)
+            by_person=F.progress(rnd.id, "person"), ratings=rates[rnd.id],
+            findings=findings[year], round_periods=F.compare_rounds(rnd, totals, rates),
+            year_periods=F.compare_years(year, day, rounds=year_rounds, totals=totals, rates=rates,
+                                         findings=findings),
+            iso=sources.iso_compliance(year), adhoc=sources.adhoc_by_subject(year), year=year)
         ctx["total"] = F.Counts()
         for c in ctx["by_area"]:
             ctx["total"].add(c)
+        if wants_export():
+            return export_response(export_lists.dashboard(rnd, ctx["by_area"], ctx["by_unit"], ctx["by_person"],
+                                                          F.MEASURES), f"Bảng điều khiển {rnd.name}")
     return render("dashboard/index.html", **ctx)
 
 
@@ -98,4 +117,7 @@ def drill():
         ctx.update(year=year, day=day)
     else:
         abort(404, "Không có danh sách chi tiết này: tham số không hợp lệ.")
+    if wants_export():
+        return export_response(export_lists.drill(ctx["title"], reports=ctx.get("reports"), findings=ctx.get("findings"),
+                                                  remedies=ctx.get("remedies"), remedy_statuses=REMEDY_STATUSES))
     return render("dashboard/drill.html", "list", **ctx)

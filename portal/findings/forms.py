@@ -3,6 +3,7 @@ record made by another area through record_finding is checked exactly like one t
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 
 from portal.accounts.models import Unit, User
@@ -25,7 +26,8 @@ def int_or_none(value):
 
 
 def people_choices(blank="— Không xác định —"):
-    users = db.session.scalars(select(User).where(User.active).order_by(User.full_name))
+    users = db.session.scalars(select(User).where(User.active).order_by(User.full_name)
+                               .options(joinedload(User.unit)))  # not one query per person's unit
     return {"": blank} | {u.id: f"{u.full_name}{' — ' + u.unit.short_name if u.unit else ''}" for u in users}
 
 
@@ -34,13 +36,21 @@ def unit_choices(blank="— Không xác định —"):
     return {"": blank} | {u.id: u.name for u in units}
 
 
-def area_choices(blank="— Không xác định —"):
-    catalogue = current_catalogue()
+def _catalogue(year=None):
+    """The catalogue of the year the record belongs to (another year's areas would not match
+    its saved ids, and saving the form unchanged would wipe them)."""
+    from portal.catalogue.services import catalogue_for_year
+
+    return (catalogue_for_year(year) if year else None) or current_catalogue()
+
+
+def area_choices(blank="— Không xác định —", year=None):
+    catalogue = _catalogue(year)
     return {"": blank} | ({a.id: a.label for a in catalogue.areas} if catalogue else {})
 
 
-def criterion_choices(blank="— Không xác định —"):
-    catalogue = current_catalogue()
+def criterion_choices(blank="— Không xác định —", year=None):
+    catalogue = _catalogue(year)
     out = {"": blank}
     if catalogue:
         for area in catalogue.areas:
@@ -68,10 +78,10 @@ class FindingForm(FlaskForm):
     cause_detail = TextAreaField("Phân tích nguyên nhân")
     recommendation = TextAreaField("Kiến nghị")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, year=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.area_id.choices = area_choices()
-        self.criterion_id.choices = criterion_choices()
+        self.area_id.choices = area_choices(year=year)
+        self.criterion_id.choices = criterion_choices(year=year)
         self.unit_id.choices = unit_choices()
         self.person_id.choices = people_choices()
 

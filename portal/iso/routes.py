@@ -4,6 +4,7 @@ import datetime as dt
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from portal.accounts import roles as R
 from portal.accounts.models import Unit
@@ -20,6 +21,8 @@ from portal.web.forms import EmptyForm
 from portal.web.htmx import is_htmx, render
 from portal.web.nav import home_panel, nav
 from portal.web.params import db_int
+from portal.exports import lists as export_lists
+from portal.exports.table import export_response, wants_export
 
 from . import checks, registry_xlsx, services
 from .forms import (CheckForm, DossierForm, DrawForm, FileForm, HolidayForm, NewProcedureForm,
@@ -218,6 +221,8 @@ def holidays():
     year = request.args.get("nam", type=db_int) or today().year
     if not 2000 <= year <= 2100:
         year = today().year
+    if wants_export():
+        return export_response(export_lists.holidays(year, services.holidays_of(year)))
     return _holiday_page(year)
 
 
@@ -262,9 +267,12 @@ def holiday_delete(holiday_id: int):
 @require(*READ_CHECKS)
 def checks_list():
     rows = db.session.scalars(select(SampleCheck).order_by(SampleCheck.year.desc(), SampleCheck.period_end.desc(),
-                                                           SampleCheck.id.desc())).all()
-    rates = {c.id: checks.results(c).overall.rate for c in rows if c.status != "draft"}
-    return render("iso/checks.html", rows=rows, rates=rates)
+                                                           SampleCheck.id.desc())
+                              .options(selectinload(SampleCheck.procedures))).all()
+    rates = checks.overall_rates(c.id for c in rows if c.status != "draft")
+    if wants_export():
+        return export_response(export_lists.sample_checks(rows, rates))
+    return render("iso/checks.html", rows=rows, rates=rates, dossier_counts=checks.dossier_counts(c.id for c in rows))
 
 
 @bm.route("/moi", methods=["GET", "POST"])
@@ -309,13 +317,17 @@ def _check_page(check, dossier_form=None, status=200, block=None):
 
 
 def _load_check(check_id: int) -> SampleCheck:
-    return db.get_or_404(SampleCheck, check_id)
+    check = db.session.scalars(checks.with_everything(select(SampleCheck).where(SampleCheck.id == check_id)))
+    return check.unique().one_or_none() or abort(404)
 
 
 @bm.get("/<int:check_id>")
 @require(*READ_CHECKS)
 def check(check_id: int):
-    return _check_page(_load_check(check_id))
+    check = _load_check(check_id)
+    if wants_export():
+        return export_response(export_lists.check_results(check, checks.results(check)), f"Kết quả {check.title}")
+    return _check_page(check)
 
 
 @bm.post("/<int:check_id>/ho-so")

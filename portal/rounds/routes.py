@@ -2,13 +2,14 @@
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from sqlalchemy.exc import IntegrityError
 
 from portal.accounts import roles as R
 from portal.accounts.models import Unit, User
 from portal.catalogue import services as catalogue_services
 from portal.scoring import rules as scoring_rules
-from portal.catalogue.models import Catalogue
+from portal.catalogue.models import Catalogue, Criterion
 from portal.extensions import db
 from portal.timeutil import today
 from portal.web.access import deny_unless, require
@@ -17,13 +18,17 @@ from portal.web.errors import error_response
 from portal.web.forms import EmptyForm
 from portal.web.htmx import hx_redirect, is_htmx, render
 from portal.web.nav import home_panel, nav
+from portal.web.pagination import paginate
 from portal.web.params import db_int
+from portal.exports import lists as export_lists
+from portal.exports.table import export_response, wants_export
 
 from . import services as S
 from .forms import (DocumentForm, EvaluationForm, FindingForm, MessageForm, ReopenForm, ReportForm,
                     ReviewForm, RoundForm)
 from .models import RATINGS, Evaluation, Report, Round
 
+QUEUE_PER_PAGE = 50
 bp = Blueprint("rounds", __name__, url_prefix="/dot-kiem-tra")
 
 nav("Đợt kiểm tra", "rounds.index", order=30)
@@ -44,7 +49,11 @@ def _round(round_id: int) -> Round:
 
 
 def _report(report_id: int) -> Report:
-    report = db.session.get(Report, report_id) or abort(404, "Không tìm thấy báo cáo.")
+    # what the report page and the permission checks read, in one query instead of one each
+    report = db.session.get(Report, report_id, options=[
+        joinedload(Report.round), joinedload(Report.criterion).joinedload(Criterion.area),
+        joinedload(Report.unit), joinedload(Report.author), joinedload(Report.review)],
+    ) or abort(404, "Không tìm thấy báo cáo.")
     deny_unless(S.can_view_report(current_user, report))
     return report
 
@@ -84,6 +93,8 @@ def _people():
 @bp.get("/")
 def index():
     rounds = db.session.scalars(select(Round).order_by(Round.year.desc(), Round.start_on.desc())).all()
+    if wants_export():
+        return export_response(export_lists.rounds(rounds))
     return render("rounds/index.html", rounds=rounds, can_manage=S.is_manager(current_user))
 
 
@@ -177,12 +188,15 @@ def show(round_id):
         return redirect(url_for("rounds.mine", round_id=rnd.id))
     area_id = request.args.get("linh_vuc", type=db_int)
     reports = S.round_reports(rnd.id)
-    rows = [r for r in reports if r.criterion.area_id == area_id] if area_id else []
+    rows = [r for r in reports if r.item.area_id == area_id] if area_id else []
     scores = None
-    if any(r.criterion.max_points is not None for r in reports):
+    if any(r.item.max_points is not None for r in reports):
         own_areas, own = S.round_scores(reports)
         appraised_areas, appraised = S.round_scores(reports, appraised=True)
         scores = {"own_areas": own_areas, "own": own, "appraised_areas": appraised_areas, "appraised": appraised}
+    if wants_export():
+        return export_response(export_lists.round_progress(rnd, S.area_progress(reports), S.unit_progress(reports),
+                                                           S.PHASES), f"Tiến độ {rnd.name}")
     return render("rounds/show.html", "drill" if area_id else None, rnd=rnd, reports=reports,
                   areas=S.area_progress(reports), units=S.unit_progress(reports), rows=rows,
                   area_id=area_id, scores=scores, phases=S.PHASES, transitions=S.TRANSITIONS, labels=S.TRANSITION_LABELS,
@@ -213,6 +227,8 @@ def move(round_id):
 def mine(round_id):
     rnd = _round(round_id)
     reports = S.my_reports(current_user, rnd.id)
+    if wants_export():
+        return export_response(export_lists.my_reports(rnd, reports))
     return render("rounds/mine.html", rnd=rnd, reports=reports, days_left=(rnd.report_deadline - today()).days)
 
 
@@ -224,13 +240,16 @@ def queue(round_id):
     filters = {"area_id": args.get("linh_vuc", type=db_int), "unit_id": args.get("don_vi", type=db_int),
                "person_id": args.get("nguoi", type=db_int), "state": args.get("trang_thai") or None,
                "rating": args.get("danh_gia") or None, "late": args.get("tre") == "1"}
-    reports = S.round_reports(rnd.id, **filters)
+    if wants_export():  # the whole filtered list, not the page on screen
+        return export_response(export_lists.review_queue(rnd, S.round_reports(rnd.id, **filters)))
+    page = paginate(S.round_reports_query(rnd.id, **filters), per_page=QUEUE_PER_PAGE)
+    reports = page.items
     authors = db.session.scalars(select(User).join(Report, Report.author_id == User.id)
                                  .where(Report.round_id == rnd.id).distinct().order_by(User.full_name)).all()
     units = db.session.scalars(select(Unit).join(Report, Report.unit_id == Unit.id)
                                .where(Report.round_id == rnd.id).distinct().order_by(Unit.position)).all()
     can_bulk = rnd.state in ("open", "review") and (current_user.id in rnd.team_ids or S.is_manager(current_user))
-    return render("rounds/queue.html", "results", rnd=rnd, reports=reports, filters=filters,
+    return render("rounds/queue.html", "results", rnd=rnd, reports=reports, page=page, filters=filters,
                   authors=authors, units=units, areas=rnd.catalogue.areas, phases=S.PHASES, ratings=RATINGS,
                   can_bulk=can_bulk, decisions=S.BULK_DECISIONS, form=EmptyForm())
 
@@ -520,11 +539,14 @@ def evaluations(round_id):
         return _commit("Đã lưu nhận xét, đánh giá.", back)
     reports = S.round_reports(rnd.id)
     findings = S.findings_for_round(rnd.id)
-    by_area = S.figures(reports, findings, lambda r: r.criterion.area_id)
+    by_area = S.figures(reports, findings, lambda r: r.item.area_id)
     by_person = S.figures([r for r in reports if r.author_id], findings, lambda r: r.author_id)
     people = sorted({r.author for r in reports if r.author}, key=lambda u: u.full_name)
     evals = {(e.area_id, e.person_id): e for e in db.session.scalars(
         select(Evaluation).where(Evaluation.round_id == rnd.id))}
+    if wants_export():
+        return export_response(export_lists.evaluations(rnd, rnd.catalogue.areas, people, by_area, by_person, evals),
+                               f"Nhận xét {rnd.name}")
     return render("rounds/evaluations.html", rnd=rnd, areas=rnd.catalogue.areas, people=people,
                   by_area=by_area, by_person=by_person, evals=evals, ratings=RATINGS,
                   can_evaluate=S.can_evaluate(current_user, rnd), form=EvaluationForm())

@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 
 class SettingsForm(FlaskForm):
@@ -24,6 +24,10 @@ class SettingsForm(FlaskForm):
         NumberRange(min=1, max=50, message="Dung lượng phải từ 1 đến 50 MB.")])
     report_deadline_days = IntegerField("Hạn nộp báo cáo: số ngày trước đợt kiểm tra", validators=[
         DataRequired("Vui lòng nhập số ngày."), NumberRange(min=0, max=60, message="Số ngày phải từ 0 đến 60.")])
+    # Empty means the usual 07:00 (forms written before this field existed send none).
+    reminders_at = StringField("Giờ gửi nhắc việc và thư tổng hợp hằng ngày (giờ:phút)",
+                               filters=[lambda v: (v or "").strip() or "07:00"], validators=[
+        Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", message="Giờ gửi phải có dạng giờ:phút, ví dụ 07:00.")])
 
 
 def document_profiles_form(ward):
