@@ -71,6 +71,8 @@ def procedures():
     unit_id = request.args.get("don_vi", type=db_int)
     kind = request.args.get("loai", "")
     rows = services.search_procedures(q, unit_id, kind)
+    if wants_export():
+        return export_response(export_lists.procedures(rows))
     return render("iso/procedures.html", "results", procedures=rows, q=q, unit_id=unit_id, kind=kind,
                   kinds=KINDS, units=_unit_choices("Tất cả đơn vị"))
 
