@@ -293,8 +293,10 @@ def handover(from_person: User, to_person: User, reason: str = "", on: date | No
         raise ValueError("Người nhận bàn giao phải khác người bàn giao.")
     on = on or today()
     reason = clean(reason) or f"Bàn giao từ {from_person.full_name} sang {to_person.full_name}"
-    if catalogue is None:
-        catalogue = db.session.scalar(select(Catalogue).order_by(Catalogue.year.desc()).limit(1))
+    if catalogue is None:  # the year being worked in, not the newest imported
+        from portal.catalogue.services import current_catalogue
+
+        catalogue = current_catalogue()
     if catalogue is None:
         return 0
     stmt = (select(Assignment).options(selectinload(Assignment.coordinators),

@@ -34,7 +34,7 @@ def save_review(report: Report, user, *, rating: str, comment: str, appraised_sc
         db.session.add(review)
     elif version is not None:
         check_version(review, version)
-    max_points = report.criterion.max_points
+    max_points = report.item.max_points
     score = _decimal(appraised_score, "Điểm thẩm định", low=0, high=max_points)
     review.rating = rating
     review.comment = clean(comment)
@@ -99,7 +99,7 @@ def record_finding(report: Report, user, *, description: str, cause: str, recomm
     if cause not in CAUSES:
         raise RuleError("Vui lòng chọn nguyên nhân (chủ quan hoặc khách quan).")
     finding = Finding(source="round", source_id=report.id, round_id=report.round_id,
-                      year=report.round.year, found_on=found_on, area_id=report.criterion.area_id,
+                      year=report.round.year, found_on=found_on, area_id=report.item.area_id,
                       criterion_id=report.criterion_id, unit_id=report.unit_id,
                       person_id=report.author_id, description=description, cause=cause,
                       recommendation=clean(recommendation), created_by_id=user.id)

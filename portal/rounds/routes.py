@@ -181,9 +181,9 @@ def show(round_id):
         return redirect(url_for("rounds.mine", round_id=rnd.id))
     area_id = request.args.get("linh_vuc", type=db_int)
     reports = S.round_reports(rnd.id)
-    rows = [r for r in reports if r.criterion.area_id == area_id] if area_id else []
+    rows = [r for r in reports if r.item.area_id == area_id] if area_id else []
     scores = None
-    if any(r.criterion.max_points is not None for r in reports):
+    if any(r.item.max_points is not None for r in reports):
         own_areas, own = S.round_scores(reports)
         appraised_areas, appraised = S.round_scores(reports, appraised=True)
         scores = {"own_areas": own_areas, "own": own, "appraised_areas": appraised_areas, "appraised": appraised}
@@ -531,7 +531,7 @@ def evaluations(round_id):
         return _commit("Đã lưu nhận xét, đánh giá.", back)
     reports = S.round_reports(rnd.id)
     findings = S.findings_for_round(rnd.id)
-    by_area = S.figures(reports, findings, lambda r: r.criterion.area_id)
+    by_area = S.figures(reports, findings, lambda r: r.item.area_id)
     by_person = S.figures([r for r in reports if r.author_id], findings, lambda r: r.author_id)
     people = sorted({r.author for r in reports if r.author}, key=lambda u: u.full_name)
     evals = {(e.area_id, e.person_id): e for e in db.session.scalars(
