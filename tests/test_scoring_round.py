@@ -193,3 +193,16 @@ def test_demo_targets_from_the_province_plan_and_the_labelled_example_scheme(app
     cat, errors, _ = services.import_catalogue(spec)
     db.session.commit()
     assert cat.label == "Bộ tiêu chí Chỉ số CCHC năm 2026" and services.current_catalogue().kind == "inspection"
+
+
+def test_scores_come_from_the_rounds_frozen_copy_not_the_live_catalogue(app):
+    rnd, reports = _scored_round()
+    before = round_table(rnd).overall
+    crit = reports["1.1"].criterion
+    crit.max_points, crit.scoring_rule = Decimal(50), "thresholds"  # the office edits the catalogue later
+    reports["2.1"].criterion.indicator_target = Decimal(90)
+    db.session.commit()
+    after = round_table(rnd)
+    assert (after.overall.max_points, after.overall.self_100, after.overall.appraised_100) == (
+        before.max_points, before.self_100, before.appraised_100)
+    assert {r.code: r.suggested for r in after.rows if r.kind == "criterion"}["2.1"] == Decimal("3.00")  # 45/60 × 4
