@@ -25,8 +25,10 @@ RAW_ID = re.compile(r"#\s?\d+|\bid\b|\b\w+_id\b")
 
 
 def visible_text(html: str) -> str:
+    import html as htmllib
+
     html = re.sub(r"(?s)<(script|style|head|select)[^>]*>.*?</\1>", " ", html)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    return htmllib.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
 
 
 def assert_readable(text: str, where: str):
@@ -44,7 +46,7 @@ def _some_people_changes(app):
     admin.post(f"/quan-tri/nguoi-dung/{user.id}", data={
         "username": user.username, "full_name": user.full_name, "email": user.email, "phone": "0912345678",
         "unit_id": str(unit.id), "position_title": user.position_title, "roles": ["staff", "inspector"],
-        "active": "y"})
+        "active": "y", "version": user.version})
 
 
 def test_every_column_of_every_audited_model_has_a_label(app):

@@ -213,6 +213,9 @@ def test_document_settings_change_the_signer(app, tmp_path):
             form[f"{kind}__{name}"] = D.DEFAULTS[kind][name]
     form["team_report__sign_lines"] = "KT. TRƯỞNG ĐOÀN\nPHÓ TRƯỞNG ĐOÀN"
     form["team_report__signer_name"] = "Đặng Quốc Việt"
+    from portal.settings.models import get_settings
+
+    form["version"] = get_settings().version
     assert client.post("/cai-dat/van-ban", data=form).status_code == 302
     closed, _ = rounds()
     text = " ".join(pages(client.get(f"/bao-cao-ket-qua/dot/{closed.id}/bao-cao.pdf").data, tmp_path))

@@ -22,6 +22,7 @@ from portal.web.access import require
 from portal.web.concurrency import EditConflict
 from portal.web.htmx import is_htmx, render, trigger
 from portal.web.nav import home_panel, nav
+from portal.web.pagination import paginate
 from portal.web.params import db_int
 
 from . import exchange, services
@@ -29,6 +30,7 @@ from .forms import AssignmentForm, BulkForm, ConfirmImportForm, CopyForm, Handov
 from .policy import can_edit
 from .services import Filters
 
+PER_PAGE = 50
 bp = Blueprint("assignments", __name__, url_prefix="/phan-cong")
 
 nav("Việc của tôi", "assignments.mine", roles=(R.STAFF,), order=5)
@@ -70,10 +72,12 @@ def _people_units() -> dict[int, int | None]:
 
 
 def _list_context(catalogue, filters, **extra):
-    criteria = services.list_criteria(catalogue, filters)
+    # a page at a time: a year's list passes a screenful (10× the demo ward: 690 criteria)
+    page = paginate(services.criteria_query(catalogue, filters), per_page=PER_PAGE)
+    criteria = page.items
     years = catalogue_services.all_catalogues()
     people, units = services.active_people(), services.active_units()
-    ctx = dict(catalogue=catalogue, filters=filters, criteria=criteria, years=years,
+    ctx = dict(catalogue=catalogue, filters=filters, criteria=criteria, page=page, years=years,
                people=people, units=units, editable=can_edit(current_user),
                unassigned=services.unassigned_count(catalogue), on_date=today())
     if ctx["editable"]:
