@@ -1,13 +1,13 @@
 """A round's frozen criteria keep their scoring too (maximum, rule, indicator unit and target)
 
-Revision ID: 0018_round_criterion_scoring
-Revises: 0017_round_criteria
+Revision ID: 0019_round_criterion_scoring
+Revises: 0018_notification_delivery
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0018_round_criterion_scoring'
-down_revision = '0017_round_criteria'
+revision = '0019_round_criterion_scoring'
+down_revision = '0018_notification_delivery'
 branch_labels = None
 depends_on = None
 
