@@ -14,9 +14,19 @@ REPORT = {"status": "done", "done_text": "Đã ban hành kế hoạch.", "indica
 
 
 def todo_html(app, username) -> str:
-    html = login_as(app, username).get("/").text
-    start = html.index('id="todo"')
-    return html[start:html.index("</section>", start)]
+    client = login_as(app, username)
+    assert 'hx-get="/viec-can-lam" hx-trigger="load"' in client.get("/").text  # loads after the page
+    response = client.get("/viec-can-lam", headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "<html" not in response.text
+    return response.text
+
+
+def walk_html(client, url) -> str:
+    """The review page, then its walk fragment as htmx loads it."""
+    page = client.get(url).text
+    loader = re.search(r'hx-get="([^"]*/hang-doi[^"]*)"', page)
+    assert loader, "the review page loads its walk"
+    return client.get(loader.group(1).replace("&amp;", "&"), headers={"HX-Request": "true"}).text
 
 
 def submit_all(app, rnd, username):
@@ -86,19 +96,19 @@ def test_next_and_previous_follow_the_queue_filter(app):
     assert f'href="/dot-kiem-tra/bao-cao/{waiting[0]}?trang_thai=to_review"' in queue
     seen, url = [], f"/dot-kiem-tra/bao-cao/{waiting[0]}?trang_thai=to_review"
     while url:
-        page = viet.get(url).text
+        page = walk_html(viet, url)
         seen.append(int(re.search(r"/bao-cao/(\d+)", url).group(1)))
         assert f"Báo cáo {len(seen)}/{len(waiting)}" in page
         nxt = re.search(r'href="([^"]+)" rel="next" id="next-report"', page)
         url = nxt.group(1).replace("&amp;", "&") if nxt else None
     assert seen == waiting  # every waiting report once, in queue order; none of vp.thu's drafts
-    last = viet.get(f"/dot-kiem-tra/bao-cao/{waiting[-1]}?trang_thai=to_review").text
+    last = walk_html(viet, f"/dot-kiem-tra/bao-cao/{waiting[-1]}?trang_thai=to_review")
     assert f'href="/dot-kiem-tra/bao-cao/{waiting[-2]}?trang_thai=to_review" rel="prev"' in last
     assert 'id="next-report"' not in last
     assert f'href="/dot-kiem-tra/{rnd.id}/tham-dinh?trang_thai=to_review"' in last  # back to the filter
     # unfiltered, the walk covers the whole round
     everything = [r.id for r in S.round_reports(rnd.id)]
-    page = viet.get(f"/dot-kiem-tra/bao-cao/{everything[0]}").text
+    page = walk_html(viet, f"/dot-kiem-tra/bao-cao/{everything[0]}")
     assert f"Báo cáo 1/{len(everything)}" in page
 
 
@@ -109,7 +119,7 @@ def test_walk_after_the_report_left_the_filter(app):
     S.save_review(db.session.get(type(S.round_reports(rnd.id)[0]), waiting[1]), person("vp.viet"),
                   rating="dat", comment="")
     db.session.commit()
-    page = login_as(app, "vp.viet").get(f"/dot-kiem-tra/bao-cao/{waiting[1]}?trang_thai=to_review").text
+    page = walk_html(login_as(app, "vp.viet"), f"/dot-kiem-tra/bao-cao/{waiting[1]}?trang_thai=to_review")
     assert "không còn trong danh sách đang lọc" in page
     assert f'href="/dot-kiem-tra/bao-cao/{waiting[2]}?trang_thai=to_review" rel="next"' in page
 
@@ -117,5 +127,7 @@ def test_walk_after_the_report_left_the_filter(app):
 def test_author_sees_no_walk(app):
     rnd = make_round(state="open", authors=("tt.mai",))
     report = S.my_reports(person("tt.mai"), rnd.id)[0]
-    page = login_as(app, "tt.mai").get(f"/dot-kiem-tra/bao-cao/{report.id}").text
+    client = login_as(app, "tt.mai")
+    page = client.get(f"/dot-kiem-tra/bao-cao/{report.id}").text
     assert 'id="queue-walk"' not in page
+    assert client.get(f"/dot-kiem-tra/bao-cao/{report.id}/hang-doi").status_code == 403

@@ -10,9 +10,17 @@ from . import todo
 bp = Blueprint("home", __name__)
 
 nav("Trang chủ", "home.index", order=0)
-home_panel("home/_todo.html", order=1, context=lambda user: {"sections": todo.sections(user, today())})
+home_panel("home/_todo_loader.html", order=1)
 
 
 @bp.get("/")
 def index():
     return render("home/index.html", panels=visible_panels(current_user))
+
+
+@bp.get("/viec-can-lam")
+def todo_list():
+    """The to-do list section (loaded by the home page, refreshed with it)."""
+    response = render("home/_todo.html", sections=todo.sections(current_user, today()))
+    response.headers["Cache-Control"] = "no-store"
+    return response
