@@ -25,8 +25,10 @@ RAW_ID = re.compile(r"#\s?\d+|\bid\b|\b\w+_id\b")
 
 
 def visible_text(html: str) -> str:
+    import html as htmllib
+
     html = re.sub(r"(?s)<(script|style|head|select)[^>]*>.*?</\1>", " ", html)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    return htmllib.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
 
 
 def assert_readable(text: str, where: str):

@@ -40,6 +40,10 @@ def _value(v):
         return v.isoformat()
     if isinstance(v, Decimal):
         return str(v)
+    if isinstance(v, (list, tuple)):  # a JSON column: kept as a list, so the log can word each item
+        return [_value(item) for item in v[:50]]
+    if isinstance(v, dict):
+        return {str(k): _value(item) for k, item in list(v.items())[:50]}
     text = str(v)
     return text if len(text) <= MAX_VALUE else text[:MAX_VALUE] + "…"
 
@@ -68,7 +72,7 @@ def _search_text(table: str, action: str, summary: str, changes: dict) -> str:
         if values or value == ["***", "***"]:  # an empty field of a new record says nothing
             words.append(labels.field_label(table, key))
         for v in values:
-            words.append(str(labels.choice_label(table, key, v) or v) if not isinstance(v, list) else str(v))
+            words.append(str(v) if isinstance(v, (list, dict)) else str(labels.choice_label(table, key, v) or v))
     return search_key(" ".join(words))[:4000]
 
 
