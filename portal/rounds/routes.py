@@ -302,9 +302,9 @@ def _report_page(report: Report, *, form=None, review_form=None, status=200):
                                   and report.late_allowed_at is None),
                   reusable=S.reusable_files(report) if S.can_edit_report(user, report) else [],
                   findings=findings, message_form=MessageForm(), finding_form=FindingForm(),
-                  scoring_rule=scoring_rules.describe(report.criterion),
+                  scoring_rule=scoring_rules.describe(report.item),
                   suggested=scoring_rules.criterion_suggestion(
-                      report.criterion, rating=report.review.rating if report.review else "",
+                      report.item, rating=report.review.rating if report.review else "",
                       value=report.indicator_value),
                   document_form=DocumentForm(), action_form=EmptyForm(), status=status)
 
