@@ -110,3 +110,14 @@ def test_chairman_todo_counts_directives(app, sign_off):
     give(app, sign_off)
     html = login_as(app, "chutich").get("/viec-can-lam").text
     assert "Nhiệm vụ theo ý kiến chỉ đạo chưa hoàn thành" in html and 'href="/chi-dao/"' in html
+
+
+def test_list_filter_fragment(app, sign_off):
+    give(app, sign_off)
+    client = login_as(app, "chutich")
+    r = client.get("/chi-dao/?trang_thai=open", headers={"HX-Request": "true"})
+    assert r.status_code == 200 and "<html" not in r.text and r.text.strip().startswith('<div id="task-results">')
+    assert "Hoàn thiện hồ sơ minh chứng lĩnh vực 1" in r.text
+    done = client.get("/chi-dao/?trang_thai=confirmed", headers={"HX-Request": "true"}).text
+    assert "Hoàn thiện hồ sơ" not in done and "Không có nhiệm vụ nào" in done
+    assert client.get("/chi-dao/?trang_thai=<script>").status_code == 200
