@@ -346,3 +346,22 @@ def test_year_records_are_entered_and_cited(app, tmp_path):
     stale = client.post("/bao-cao-ket-qua/ho-so-nam/2026", data={"version": row.version - 5, "plan_number": "1"})
     assert stale.status_code == 409
     assert login_as(app, "vp.thu").get("/bao-cao-ket-qua/ho-so-nam/2026").status_code == 403
+
+
+def test_team_marks_a_good_practice_and_the_report_prints_it(app, tmp_path):
+    _, review = rounds()
+    from portal.rounds.models import Report
+
+    report = db.session.scalar(select(Report).where(Report.round_id == review.id, Report.state == "submitted")
+                               .order_by(Report.id))
+    client = login_as(app, "vhxh.nhung")
+    response = client.post(f"/bao-cao-ket-qua/dot/{review.id}/dien-hinh",
+                           data={"bao_cao": report.id, "ghi_chu": "Cách làm số hóa hồ sơ nên nhân rộng"})
+    assert response.status_code == 303
+    text = " ".join(pages(client.get(f"/bao-cao-ket-qua/dot/{review.id}/bao-cao.pdf").data, tmp_path))
+    assert f"{report.criterion.code} (" in text and "Cách làm số hóa hồ sơ nên nhân rộng" in text
+    assert login_as(app, "vp.thu").post(f"/bao-cao-ket-qua/dot/{review.id}/dien-hinh",
+                                        data={"bao_cao": report.id, "ghi_chu": "x"}).status_code == 403
+    closed, _ = rounds()
+    assert client.post(f"/bao-cao-ket-qua/dot/{closed.id}/dien-hinh",
+                       data={"bao_cao": report.id, "ghi_chu": "x"}).status_code == 409
