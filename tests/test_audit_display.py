@@ -53,10 +53,14 @@ def test_every_column_of_every_audited_model_has_a_label(app):
     for table, model in models().items():
         if not getattr(model, "__audit__", True):
             continue
-        assert table in L.MODELS, f"no Vietnamese name for {table}"
+        # A new model or column needs its Vietnamese words in portal/audit/labels.py (MODELS and
+        # FIELDS), or a form field of the same name listed in _form_classes: else the change log
+        # would show the raw database name.
+        assert table in L.MODELS, f"no Vietnamese name for {table}: add it to portal/audit/labels.py MODELS"
         for attr in inspect(model).mapper.column_attrs:
             if attr.columns[0].info.get("audit", True):
-                assert attr.key in L.field_labels(table), f"no label for {table}.{attr.key}"
+                assert attr.key in L.field_labels(table), \
+                    f"no label for {table}.{attr.key}: add it to portal/audit/labels.py FIELDS[{table!r}]"
 
 
 def test_change_log_and_every_history_of_the_demo_ward_read_in_peoples_words(app):
