@@ -65,6 +65,7 @@ from .models import LEVELS  # noqa: E402
 READERS = (R.LEADER, R.INSPECTOR, *R.MANAGERS)
 DECIDERS = (R.INSPECTOR, *R.MANAGERS)  # the team (inspectors, the secretariat that leads it)
 nav("Xếp loại cuối năm", "scoring.ranking_index", roles=READERS, order=64)
+nav("Chỉ tiêu qua các đợt", "scoring.indicators", roles=READERS, order=63)
 
 
 def _year(year: int) -> int:
@@ -149,3 +150,20 @@ def ranking_pdf(year: int):
     db.session.rollback()
     return Response(documents.render(document), mimetype="application/pdf",
                     headers={"Content-Disposition": content_disposition(f"Xếp loại CCHC năm {year}.pdf", inline=True)})
+
+
+@bp.get("/chi-tieu")
+@require(*READERS)
+def indicators():
+    """Chỉ tiêu: values reported per round against the target, this year and the two before."""
+    from portal.web.params import db_int
+
+    from .indicators import indicator_table
+
+    try:
+        year = db_int(request.args.get("nam") or today().year)
+    except ValueError:
+        abort(404)
+    year = _year(year)
+    rounds, lines = indicator_table(year - 2, year)
+    return render("scoring/indicators.html", rounds=rounds, lines=lines, year=year, fmt=exports.fmt)
