@@ -23,6 +23,7 @@ from portal.web.params import db_int
 from portal.exports import lists as export_lists
 from portal.exports.table import export_response, wants_export
 
+from . import queue_walk
 from . import services as S
 from .forms import (DocumentForm, EvaluationForm, FindingForm, MessageForm, ReopenForm, ReportForm,
                     ReviewForm, RoundForm)
@@ -329,6 +330,7 @@ def _report_page(report: Report, *, form=None, review_form=None, status=200, blo
     return render("rounds/report.html", block, report=report, rnd=rnd, form=form, review_form=review_form,
                   evidence_message=evidence_message, sent_file_ids=S.sent_file_ids(report),
                   sent_document_ids=S.sent_document_ids(report),
+                  walk=S.can_read_round(user, rnd),  # the walk itself loads after the page (queue_walk)
                   history=history(report.versions), can_withdraw=S.can_withdraw(user, report),
                   can_add_evidence=S.can_add_evidence(user, report),
                   can_edit=S.can_edit_report(user, report), can_review=S.can_review(user, report),
@@ -614,3 +616,16 @@ def self_report_pdf(round_id):
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{name}"'})
 
+
+
+@bp.app_template_global("queue_args")
+def _queue_args(args) -> dict:
+    return queue_walk.queue_args(args)
+
+
+@bp.get("/bao-cao/<int:report_id>/hang-doi")
+def walk(report_id):
+    """Previous/next report in the queue as filtered (loaded by the review page after it shows)."""
+    report = _report(report_id)
+    deny_unless(S.can_read_round(current_user, report.round))
+    return render("rounds/_queue_walk.html", walk=queue_walk.walk(report, request.args), rnd=report.round)
