@@ -84,9 +84,11 @@ def _register_web(app: Flask) -> None:
     from .accounts.models import User
     from .settings.models import get_settings
     from .timeutil import fmt_date, fmt_datetime, today
-    from .web import access, htmx, nav, wtforms_vi
+    from .web import access, htmx, nav, wtforms_markup, wtforms_vi
 
     wtforms_vi.install()
+    wtforms_markup.install()
+    app.jinja_env.globals["form_ids"] = wtforms_markup.form_ids
 
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
