@@ -50,6 +50,13 @@ CATALOGUE_FILE = Path(__file__).parent / "catalogue" / "data" / "thanh_sen_2026.
 
 def load_demo() -> bool:
     """Load the demo ward into an empty database. Returns False if it was already there."""
+    from portal.notifications.events import quiet
+
+    with quiet():  # the demo's past events are history, not news for anyone
+        return _load_demo()
+
+
+def _load_demo() -> bool:
     if db.session.scalar(select(User.id).limit(1)) is not None:
         return False
     ward = get_settings()

@@ -20,9 +20,9 @@ def person(username) -> User:
 
 def make_round(*, state="open", deadline=date(2026, 9, 5), start=date(2026, 9, 10), count=4,
                authors=("vp.thu", "vp.thu", "vp.khoa", "vp.khoa"), team=("vp.viet", "kt.duc"),
-               leader="vhxh.nhung", name="Đợt kiểm tra thử nghiệm", previous=None):
+               leader="vhxh.nhung", name="Đợt kiểm tra thử nghiệm", previous=None, end=date(2026, 9, 15)):
     catalogue = db.session.scalar(select(Catalogue))
-    rnd = S.create_round(catalogue, name=name, kind="khac", start_on=start, end_on=date(2026, 9, 15),
+    rnd = S.create_round(catalogue, name=name, kind="khac", start_on=start, end_on=end,
                          report_deadline=deadline, leader=person(leader),
                          members=[person(u) for u in team], previous=previous)
     criteria = S.round_criteria(rnd)[:count]

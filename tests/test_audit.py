@@ -32,6 +32,8 @@ def test_rolled_back_change_leaves_no_trace(app):
     assert db.session.scalar(db.select(db.func.count(ChangeLog.id))) == before
 
 
-def test_change_log_page_is_admin_only(app):
+def test_change_log_page_is_for_admin_secretariat_and_leaders(app):
+    # Issue 17: the secretariat and the leaders read the whole log too (read-only).
     assert login_as(app, "admin").get("/nhat-ky/").status_code == 200
-    assert login_as(app, "chutich").get("/nhat-ky/").status_code == 403
+    assert login_as(app, "chutich").get("/nhat-ky/").status_code == 200
+    assert login_as(app, "vp.thu").get("/nhat-ky/").status_code == 403

@@ -262,8 +262,9 @@ def test_changes_are_kept_and_shown(app):
         "description": f.description, "source_ref": f.source_ref, "found_on": f.found_on.isoformat(),
         "cause": "khach_quan", "version": f.version, "unit_id": f.unit_id, "person_id": f.person_id})
     page = login_as(app, "chutich").get(f"/ton-tai/{f.id}").text
-    assert "<code>status</code>: todo → doing" in page
-    assert "<code>cause</code>: chu_quan → khach_quan" in page
+    # Issue 17: the history speaks the forms' words, not column names and stored codes.
+    assert '<span class="field-name">Tình trạng</span>: <del>Chưa thực hiện</del> → <ins>Đang thực hiện</ins>' in page
+    assert '<span class="field-name">Nguyên nhân</span>: <del>Chủ quan</del> → <ins>Khách quan</ins>' in page
     assert "Võ Thị Hà" in page  # who made the change
 
 

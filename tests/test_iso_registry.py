@@ -117,7 +117,8 @@ def test_edit_procedure_head_with_version_check(app):
     db.session.expire_all()
     assert proc("QT-NB-01").name == "Xử lý văn bản đến"
     history = manager.get(f"/iso/quy-trinh/{p.id}").get_data(as_text=True).split("Lịch sử thay đổi")[1]
-    assert "Sửa" in history and "<code>name</code>" in history  # change history shown
+    # change history shown, in the form's words (issue 17)
+    assert "Sửa" in history and '<span class="field-name">Tên quy trình</span>' in history
 
 
 def test_export_then_import_round_trip_adds_nothing(app):

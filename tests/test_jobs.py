@@ -130,7 +130,7 @@ def test_big_round_summary_goes_through_a_job(app, inline):
 def test_big_round_sign_off_gets_its_pdf_from_a_job(app, inline):
     from portal.reports.models import SignOff
 
-    rnd = seeded_round()
+    rnd = seeded_round(state="closed")
     app.config["REPORT_JOB_THRESHOLD"] = 5
     response = login_as(app, "chutich").post(f"/bao-cao-ket-qua/dot/{rnd.id}/phe-duyet", data={"chi_dao": "Đồng ý."})
     assert response.status_code == 303

@@ -271,7 +271,7 @@ def test_unread_badge_fragment(app, thu_notes):
     response = client.get("/thong-bao/so-chua-doc", headers=HTMX)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html
-    assert html.startswith("Thông báo") and ">5</span>" in html
+    assert '<svg class="bell"' in html and "Thông báo" in html and ">5</span>" in html
     assert response.headers["Cache-Control"] == "no-store"
     client.post("/thong-bao/da-doc-tat-ca")
     assert "badge" not in client.get("/thong-bao/so-chua-doc", headers=HTMX).get_data(as_text=True)
@@ -279,7 +279,7 @@ def test_unread_badge_fragment(app, thu_notes):
 
 def test_badge_is_in_the_top_bar(app):
     html = login_as(app, "vp.thu").get("/").get_data(as_text=True)
-    assert 'hx-get="/thong-bao/so-chua-doc"' in html and 'hx-trigger="load, every 60s' in html
+    assert 'hx-get="/thong-bao/so-chua-doc"' in html and 'hx-trigger="load, every 30s' in html
 
 
 def test_home_panel_lists_five_newest_unread(app):

@@ -133,9 +133,14 @@ def test_author_cannot_review_own_report_even_in_team(app):
 def test_submitted_report_locked_once_reviewed_and_outside_open(app, rnd, rep):
     _submit(rep)
     thu = login_as(app, "vp.thu")
-    # Still open and not reviewed: the author may amend.
+    # A sent report is frozen (issue 10): to amend it while the round is open and the team has not
+    # started, the author withdraws it first (recorded), then saves.
+    assert thu.post(f"/dot-kiem-tra/bao-cao/{rep.id}", data={**REPORT_BODY, "version": rep.version}).status_code == 403
+    assert thu.post(f"/dot-kiem-tra/bao-cao/{rep.id}/rut-lai").status_code == 303
+    db.session.expire_all()
     assert thu.post(f"/dot-kiem-tra/bao-cao/{rep.id}", data={**REPORT_BODY, "version": rep.version}).status_code == 303
     db.session.expire_all()
+    _submit(rep)
     rep.review = Review(rating="dat")
     db.session.commit()
     assert thu.post(f"/dot-kiem-tra/bao-cao/{rep.id}", data={**REPORT_BODY, "version": rep.version}).status_code == 403

@@ -99,9 +99,12 @@ def test_progress_counts_phases(app):
     reports[2].state = "submitted"
     reports[2].review = Review(rating="dat")
     reports[3].author_id = None
+    reports[4].state = "not_submitted"  # decided "Không gửi báo cáo": rated, but never sent
+    reports[4].review = Review(rating="chua_dat")
     db.session.flush()
     (area,) = [p for p in S.area_progress(reports)]
-    assert area.counts == {"unassigned": 1, "draft": 2, "submitted": 1, "clarify": 1, "reviewed": 1}
+    assert area.counts == {"unassigned": 1, "draft": 1, "submitted": 1, "clarify": 1, "reviewed": 1,
+                           "not_submitted": 1}
     assert area.late == 1 and area.submitted == 3 and area.percent == 50
 
 

@@ -53,6 +53,8 @@ class UserForm(FlaskForm):
     phone = StringField("Điện thoại", validators=[Optional(), Length(max=30)])
     unit_id = SelectField("Đơn vị", coerce=int)
     position_title = StringField("Chức vụ", validators=[Optional(), Length(max=120)])
+    salutation = SelectField("Danh xưng trên văn bản", choices={"": "(Không ghi)", "Ông": "Ông", "Bà": "Bà"},
+                             validate_choice=False)  # anything else is stored as blank
     roles = MultiCheckboxField("Vai trò", choices={r: R.LABELS[r] for r in R.ALL})
     active = BooleanField("Đang hoạt động", default=True)
     password = PasswordField("Mật khẩu ban đầu", validators=[

@@ -42,6 +42,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(256), info={"audit_mask": True})
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     position_title: Mapped[str] = mapped_column(String(120), default="")
+    # "Ông" / "Bà" as documents address the person (biên bản, quyết định); empty: name alone.
+    salutation: Mapped[str] = mapped_column(String(10), default="")
     phone: Mapped[str] = mapped_column(String(30), default="")
     active: Mapped[bool] = mapped_column(default=True)
     must_change_password: Mapped[bool] = mapped_column(default=False)

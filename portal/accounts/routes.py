@@ -98,9 +98,10 @@ def _user_form_save(form: UserForm, user: User | None):
         user = services.create_user(form.username.data, password=form.password.data,
                                     roles=form.roles.data, must_change_password=True, **fields)
         user.active = form.active.data
+        user.salutation = (form.salutation.data if form.salutation.data in ("Ông", "Bà") else "")
     else:
         services.update_user(user, roles=form.roles.data, username=form.username.data.strip().lower(),
-                             active=form.active.data, **fields)
+                             active=form.active.data, salutation=(form.salutation.data if form.salutation.data in ("Ông", "Bà") else ""), **fields)
         if form.password.data:
             services.reset_password(user, form.password.data)
     return user

@@ -47,9 +47,9 @@ home_panel("assignments/_home_panel.html", roles=(R.STAFF,), order=10, context=_
 # --- helpers -----------------------------------------------------------------------------
 
 def _catalogue() -> Catalogue:
-    year = request.values.get("nam", type=db_int)
-    if year:
-        return catalogue_services.catalogue_for_year(year) or abort(404, f"Chưa có bộ nội dung năm {year}.")
+    if request.values.get("nam") or request.values.get("bo") or request.values.get("chon"):
+        return catalogue_services.catalogue_from_args(request.values) or abort(
+            404, f"Chưa có bộ nội dung năm {request.values.get('nam', '')[:10]}.")
     return catalogue_services.current_catalogue() or abort(
         404, "Chưa có bộ nội dung kiểm tra nào; hãy nhập bộ nội dung của năm trước khi phân công.")
 
@@ -71,7 +71,7 @@ def _people_units() -> dict[int, int | None]:
 
 def _list_context(catalogue, filters, **extra):
     criteria = services.list_criteria(catalogue, filters)
-    years = db.session.scalars(select(Catalogue.year).order_by(Catalogue.year.desc())).all()
+    years = catalogue_services.all_catalogues()
     people, units = services.active_people(), services.active_units()
     ctx = dict(catalogue=catalogue, filters=filters, criteria=criteria, years=years,
                people=people, units=units, editable=can_edit(current_user),
@@ -175,7 +175,7 @@ def bulk():
         for errors in form.errors.values():
             for e in errors:
                 flash(e, "error")
-        return redirect(url_for(".index", nam=catalogue.year, **_filters().as_args()), code=303)
+        return redirect(url_for(".index", **catalogue.url_args, **_filters().as_args()), code=303)
     ids = {int(i) for i in form.criteria.data if str(i).isdigit()}  # compared in Python only
     criteria = [c for c in services.list_criteria(catalogue) if c.id in ids]
     lead_person = int(form.lead_person.data) if form.lead_person.data else None
@@ -190,7 +190,7 @@ def bulk():
                           **_list_context(catalogue, _filters(), message=message))
         return trigger(response, CHANGED)
     flash(message, "success")
-    return redirect(url_for(".index", nam=catalogue.year, **_filters().as_args()), code=303)
+    return redirect(url_for(".index", **catalogue.url_args, **_filters().as_args()), code=303)
 
 
 @bp.route("/ban-giao", methods=["GET", "POST"])
@@ -313,6 +313,6 @@ def import_confirm():
     except ValueError as exc:
         db.session.rollback()
         flash(str(exc), "error")
-        return redirect(url_for(".import_file", nam=catalogue.year), code=303)
+        return redirect(url_for(".import_file", **catalogue.url_args), code=303)
     flash(f"Đã nhập {count} phân công từ tệp Excel.", "success")
-    return redirect(url_for(".index", nam=catalogue.year), code=303)
+    return redirect(url_for(".index", **catalogue.url_args), code=303)

@@ -13,6 +13,7 @@ from portal.accounts.models import Unit, User
 from portal.audit.recorder import log_event
 from portal.catalogue.models import Area, Catalogue, Criterion
 from portal.extensions import db
+from portal.notifications import events
 from portal.text import clean, fold
 from portal.timeutil import today
 from portal.web.concurrency import check_version
@@ -252,6 +253,7 @@ def save_assignment(criterion: Criterion, data: AssignmentData, version=None,
         db.session.add(assignment)
     _apply(assignment, data)
     db.session.flush()
+    events.emit("assignment_saved", assignment)  # before the history sync: it compares with it
     _sync_history(assignment, reason, on or today())
     db.session.flush()
     return assignment
@@ -314,6 +316,7 @@ def handover(from_person: User, to_person: User, reason: str = "", on: date | No
     db.session.flush()
     log_event(db.session, from_person, "handover",
               {"to": to_person.username, "count": moved, "reason": reason})
+    events.emit("handover", from_person, to_person, moved, reason, on)
     return moved
 
 

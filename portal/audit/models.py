@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -20,6 +20,8 @@ class ChangeLog(db.Model):
     object_id: Mapped[str] = mapped_column(String(60))
     summary: Mapped[str] = mapped_column(String(300), default="")
     changes: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Accent-free words of the entry (kind, action, record name, labels, values) for the text filter.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     user = relationship("User", lazy="joined")
 

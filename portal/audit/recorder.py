@@ -12,12 +12,14 @@ from flask import has_request_context
 from sqlalchemy import event, inspect, insert
 from sqlalchemy.orm import Session
 
+from portal.text import search_key
 from portal.timeutil import now_utc
 
+from . import labels
 from .models import ChangeLog
+from .names import describe
 
 MAX_VALUE = 500
-ACTIONS = {"create": "Tạo mới", "update": "Sửa", "delete": "Xóa"}
 
 
 def _actor_id():
@@ -59,15 +61,29 @@ def _object_id(obj) -> str:
     return "/".join(str(i) for i in inspect(obj).mapper.primary_key_from_instance(obj))
 
 
+def _search_text(table: str, action: str, summary: str, changes: dict) -> str:
+    words = [labels.model_label(table), labels.action_label(action), summary]
+    for key, value in changes.items():
+        values = [v for v in (value if isinstance(value, list) else [value]) if v not in (None, "", "***", [])]
+        if values or value == ["***", "***"]:  # an empty field of a new record says nothing
+            words.append(labels.field_label(table, key))
+        for v in values:
+            words.append(str(labels.choice_label(table, key, v) or v) if not isinstance(v, list) else str(v))
+    return search_key(" ".join(words))[:4000]
+
+
 def _row(obj, action, changes):
+    table = type(obj).__tablename__
+    summary = describe(obj)[:300]
     return {
         "at": now_utc(),
         "user_id": _actor_id(),
         "action": action[:60],
-        "object_type": type(obj).__tablename__,
+        "object_type": table,
         "object_id": _object_id(obj),
-        "summary": str(getattr(obj, "audit_label", "") or "")[:300],
+        "summary": summary,
         "changes": changes,
+        "search_text": _search_text(table, action, summary, changes),
     }
 
 
@@ -112,6 +128,19 @@ def log_event(session: Session, obj, action: str, details: dict | None = None) -
     session.add(ChangeLog(**{**_row(obj, action, details or {}), "at": now_utc()}))
 
 
+class ChangeLogIsReadOnly(RuntimeError):
+    pass
+
+
+def _protect_log(session: Session, _ctx, _instances):
+    # The log is written once, by this module, and never changed or deleted through the ORM.
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, ChangeLog) and (obj in session.deleted or session.is_modified(obj)):
+            raise ChangeLogIsReadOnly("Nhật ký thay đổi chỉ được ghi thêm, không được sửa hay xóa.")
+
+
 def install() -> None:
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "after_flush", _after_flush)
+    if not event.contains(Session, "before_flush", _protect_log):
+        event.listen(Session, "before_flush", _protect_log)

@@ -5,7 +5,7 @@ from flask.cli import AppGroup
 
 from portal.extensions import db
 
-from . import fileformat, services
+from . import excelformat, fileformat, services
 
 catalogue_cli = AppGroup("catalogue", help="Nhập, xuất bộ nội dung kiểm tra.")
 
@@ -28,7 +28,7 @@ def load_file(path: Path):
 @catalogue_cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_command(file: Path):
-    """Nhập bộ nội dung từ tệp YAML (cập nhật theo mã nếu năm đã có)."""
+    """Nhập bộ nội dung từ tệp YAML hoặc Excel (cập nhật theo mã nếu năm đã có)."""
     catalogue, errors = load_file(file)
     if errors:
         for message in errors:
@@ -42,10 +42,14 @@ def import_command(file: Path):
 @click.argument("year", type=int)
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
 def export_command(year: int, file: Path | None):
-    """Xuất bộ nội dung một năm ra tệp YAML (hoặc ra màn hình)."""
+    """Xuất bộ nội dung một năm ra tệp YAML hoặc .xlsx (theo đuôi tệp), hoặc ra màn hình."""
     catalogue = services.catalogue_for_year(year)
     if catalogue is None:
         raise click.ClickException(f"Chưa có bộ nội dung năm {year}.")
+    if file and file.suffix.lower() == ".xlsx":
+        file.write_bytes(excelformat.build_xlsx(catalogue))
+        click.echo(f"Đã xuất ra {file}.")
+        return
     text = fileformat.dump(catalogue)
     if file:
         file.write_text(text, encoding="utf-8")

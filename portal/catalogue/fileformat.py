@@ -3,6 +3,7 @@
 Format (documented in README, example: data/thanh_sen_2026.yaml)::
 
     year: 2026
+    kind: index                      # optional: inspection (default) or index (Bộ tiêu chí Chỉ số CCHC)
     title: "Bộ nội dung kiểm tra …"
     source: "…"                      # optional
     areas:
@@ -13,6 +14,7 @@ Format (documented in README, example: data/thanh_sen_2026.yaml)::
             text: "…"
             indicator: {unit: "%", target: 60}   # optional
             max_points: 2                         # optional
+            criteria: [...]                       # optional sub-criteria (tiêu chí thành phần), any depth
         groups:                       # optional groups, each with its criteria
           - code: "1.6.1"
             name: "…"
@@ -26,7 +28,12 @@ from decimal import Decimal, InvalidOperation
 
 import yaml
 
-from portal.text import clean
+from portal.text import clean, fold
+
+from .models import CATALOGUE_KINDS
+
+from . import yamlsafe
+from .yamlsafe import excerpt
 
 
 @dataclass
@@ -37,6 +44,13 @@ class CriterionSpec:
     indicator_unit: str = ""
     indicator_target: Decimal | None = None
     max_points: Decimal | None = None
+    children: list["CriterionSpec"] = field(default_factory=list)  # tiêu chí thành phần
+
+    def walk(self, parent=None):
+        """This criterion and its sub-criteria, depth first, each with its parent spec."""
+        yield self, parent
+        for child in self.children:
+            yield from child.walk(self)
 
 
 @dataclass
@@ -56,9 +70,20 @@ class AreaSpec:
     groups: list[GroupSpec] = field(default_factory=list)
 
     def all_criteria(self):
-        yield from ((c, None) for c in self.criteria)
+        """(criterion, group) for every criterion of the area, sub-criteria included."""
+        for c in self.criteria:
+            yield from ((x, None) for x, _ in c.walk())
         for g in self.groups:
-            yield from ((c, g) for c in g.criteria)
+            for c in g.criteria:
+                yield from ((x, g) for x, _ in c.walk())
+
+    def all_with_parents(self):
+        """(criterion, group, parent criterion or None), parents before their children."""
+        for c in self.criteria:
+            yield from ((x, None, p) for x, p in c.walk())
+        for g in self.groups:
+            for c in g.criteria:
+                yield from ((x, g, p) for x, p in c.walk())
 
 
 @dataclass
@@ -66,6 +91,7 @@ class CatalogueSpec:
     year: int
     title: str
     source: str = ""
+    kind: str = "inspection"
     areas: list[AreaSpec] = field(default_factory=list)
     adhoc_subjects: list[str] = field(default_factory=list)
 
@@ -73,49 +99,70 @@ class CatalogueSpec:
         return sum(1 for a in self.areas for _ in a.all_criteria())
 
 
-class _LineLoader(yaml.SafeLoader):
-    """Safe loader that remembers each mapping's line (1-based) under the key "__line__"."""
-
-
-def _construct_mapping(loader, node, deep=False):
-    mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=True)
-    mapping["__line__"] = node.start_mark.line + 1
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+# Limits checked before anything reaches the database (PostgreSQL refuses longer values with
+# an error; numbers must fit their NUMERIC columns).
+LIMITS = {"area_code": 20, "group_code": 20, "criterion_code": 30, "name": 300, "title": 300,
+          "text": 2000, "source": 2000, "unit": 30, "adhoc": 1000}
+MAX_CRITERIA = 2000
+MAX_POINTS = Decimal("9999.99")      # Numeric(6, 2)
+MAX_TARGET = Decimal("9999999999.99")  # Numeric(12, 2)
 
 
 class _Collector:
-    def __init__(self):
+    def __init__(self, labels: dict[str, str] | None = None):
         self.errors: list[str] = []
+        self.labels = labels or {}
 
     def add(self, line, message):
         self.errors.append(f"Dòng {line}: {message}" if line else message)
 
+    def key(self, key: str) -> str:
+        """How a field is named in messages: the YAML key, or the Excel column."""
+        return self.labels.get(key, f"“{key}”")
 
-def _text(node, key, errs, line, what, required=True):
+
+def _text(node, key, errs, line, what, required=True, limit="name"):
     value = node.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            errs.add(line, f"{what} thiếu “{key}”.")
+            errs.add(line, f"{what} thiếu {errs.key(key)}.")
         return ""
-    if isinstance(value, (dict, list)):
-        errs.add(line, f"{what}: “{key}” phải là một chuỗi văn bản.")
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        if isinstance(value, float):
+            errs.add(line, f"{what}: {errs.key(key)} “{excerpt(value)}” phải đặt trong dấu ngoặc kép "
+                           "(nếu không, 1.10 sẽ bị đọc thành số 1.1).")
+        else:
+            errs.add(line, f"{what}: {errs.key(key)} phải là một chuỗi văn bản.")
         return ""
-    return clean(str(value))
+    text = clean(str(value))
+    if len(text) > LIMITS[limit]:
+        errs.add(line, f"{what}: {errs.key(key)} dài {len(text)} ký tự, tối đa {LIMITS[limit]} "
+                       f"(bắt đầu bằng “{excerpt(text, 40)}”).")
+        return text[: LIMITS[limit]]
+    return text
 
 
-def _number(value, errs, line, what):
+def _number(value, errs, line, what, maximum=MAX_POINTS):
     if value is None or value == "":
         return None
+    if isinstance(value, bool) or isinstance(value, (dict, list)):
+        errs.add(line, f"{what} phải là một số.")
+        return None
     try:
-        number = Decimal(str(value))
+        number = Decimal(str(value).strip().replace(",", "."))
+        if not number.is_finite():
+            raise InvalidOperation
     except InvalidOperation:
-        errs.add(line, f"{what} phải là một số (đang là “{value}”).")
+        errs.add(line, f"{what} phải là một số (đang là “{excerpt(value, 30)}”).")
         return None
     if number < 0:
         errs.add(line, f"{what} không được âm.")
+        return None
+    if number > maximum:
+        errs.add(line, f"{what} quá lớn (tối đa {maximum.normalize():f}).")
+        return None
+    if number != number.quantize(Decimal("0.01")):
+        errs.add(line, f"{what} chỉ được có tối đa 2 chữ số thập phân.")
         return None
     return number
 
@@ -123,7 +170,7 @@ def _number(value, errs, line, what):
 def _check_keys(node, allowed, errs, line, what):
     for key in node:
         if key != "__line__" and key not in allowed:
-            errs.add(line, f"{what}: khóa “{key}” không hợp lệ (chỉ dùng: {', '.join(allowed)}).")
+            errs.add(line, f"{what}: khóa “{excerpt(key, 30)}” không hợp lệ (chỉ dùng: {', '.join(allowed)}).")
 
 
 def _list(node, key, errs, line, what):
@@ -131,20 +178,23 @@ def _list(node, key, errs, line, what):
     if value is None:
         return []
     if not isinstance(value, list):
-        errs.add(line, f"{what}: “{key}” phải là một danh sách.")
+        errs.add(line, f"{what}: {errs.key(key)} phải là một danh sách.")
         return []
     return value
 
 
-def _criterion(node, area_code, errs, parent_line):
+MAX_DEPTH = 6
+
+
+def _criterion(node, area_code, errs, parent_line, depth=0):
     if not isinstance(node, dict):
         errs.add(parent_line, f"Lĩnh vực {area_code}: mỗi nội dung kiểm tra phải có “code” và “text”.")
         return None
     line = node["__line__"]
-    _check_keys(node, ("code", "text", "indicator", "max_points"), errs, line, "Nội dung kiểm tra")
-    code = _text(node, "code", errs, line, "Nội dung kiểm tra")
-    text = _text(node, "text", errs, line, f"Nội dung {code or 'kiểm tra'}")
-    if code and not code.startswith(area_code + "."):
+    _check_keys(node, ("code", "text", "indicator", "max_points", "criteria"), errs, line, "Nội dung kiểm tra")
+    code = _text(node, "code", errs, line, "Nội dung kiểm tra", limit="criterion_code")
+    text = _text(node, "text", errs, line, f"Nội dung {code or 'kiểm tra'}", limit="text")
+    if code and area_code and not code.startswith(area_code + "."):
         errs.add(line, f"Mã nội dung “{code}” không thuộc lĩnh vực “{area_code}” "
                        f"(mã phải bắt đầu bằng “{area_code}.”): lĩnh vực không xác định.")
     spec = CriterionSpec(code=code, text=text, line=line)
@@ -154,27 +204,46 @@ def _criterion(node, area_code, errs, parent_line):
             errs.add(line, f"Nội dung {code}: “indicator” phải có dạng {{unit: \"%\", target: 60}}.")
         else:
             _check_keys(indicator, ("unit", "target"), errs, line, f"Chỉ tiêu của nội dung {code}")
-            spec.indicator_unit = clean(str(indicator.get("unit") or ""))[:30]
-            spec.indicator_target = _number(indicator.get("target"), errs, line, f"Chỉ tiêu của nội dung {code}")
+            spec.indicator_unit = _text(indicator, "unit", errs, line, f"Chỉ tiêu của nội dung {code}",
+                                        required=False, limit="unit")
+            spec.indicator_target = _number(indicator.get("target"), errs, line,
+                                            f"Chỉ tiêu của nội dung {code}", MAX_TARGET)
     spec.max_points = _number(node.get("max_points"), errs, line, f"Điểm tối đa của nội dung {code}")
+    children = _list(node, "criteria", errs, line, f"Nội dung {code}")
+    if children and depth >= MAX_DEPTH:
+        errs.add(line, f"Nội dung {code}: tiêu chí lồng nhau quá {MAX_DEPTH} cấp.")
+        children = []
+    for child in children:
+        if (c := _criterion(child, area_code, errs, line, depth + 1)) is not None:
+            spec.children.append(c)
     return spec
 
 
-def validate(data) -> tuple[CatalogueSpec | None, list[str]]:
-    errs = _Collector()
+def validate(data, labels: dict[str, str] | None = None) -> tuple[CatalogueSpec | None, list[str]]:
+    """Check a parsed file (YAML, or rows read from Excel) and report every problem at once."""
+    errs = _Collector(labels)
     if not isinstance(data, dict):
         return None, ["Tệp phải bắt đầu bằng các khóa “year”, “title” và “areas”."]
     line = data.get("__line__", 1)
-    _check_keys(data, ("year", "title", "source", "areas", "adhoc_subjects"), errs, line, "Tệp")
+    _check_keys(data, ("year", "kind", "title", "source", "areas", "adhoc_subjects"), errs, line, "Tệp")
     year = data.get("year")
     if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
         errs.add(line, "“year” phải là một năm, ví dụ 2026.")
         year = 0
     spec = CatalogueSpec(
         year=year,
-        title=_text(data, "title", errs, line, "Tệp"),
-        source=_text(data, "source", errs, line, "Tệp", required=False),
+        title=_text(data, "title", errs, line, "Tệp", limit="title"),
+        source=_text(data, "source", errs, line, "Tệp", required=False, limit="source"),
     )
+    kind = data.get("kind")
+    if kind is not None:
+        kinds = {"inspection": "inspection", "index": "index"}
+        kinds.update({fold(label): key for key, label in CATALOGUE_KINDS.items()})
+        if not isinstance(kind, str) or fold(kind) not in kinds:
+            errs.add(line, f"{errs.key('kind')} “{excerpt(kind, 30)}” không hợp lệ (dùng: "
+                           f"{', '.join(CATALOGUE_KINDS.values())}).")
+        else:
+            spec.kind = kinds[fold(kind)]
     areas = _list(data, "areas", errs, line, "Tệp")
     if not areas:
         errs.add(line, "Tệp không có lĩnh vực nào (“areas”).")
@@ -194,20 +263,21 @@ def validate(data) -> tuple[CatalogueSpec | None, list[str]]:
             continue
         aline = node["__line__"]
         _check_keys(node, ("code", "name", "criteria", "groups"), errs, aline, "Lĩnh vực")
-        area = AreaSpec(code=_text(node, "code", errs, aline, "Lĩnh vực"),
+        area = AreaSpec(code=_text(node, "code", errs, aline, "Lĩnh vực", limit="area_code"),
                         name=_text(node, "name", errs, aline, "Lĩnh vực"), line=aline)
         unique(area.code, "lĩnh vực", aline)
         for cnode in _list(node, "criteria", errs, aline, f"Lĩnh vực {area.code}"):
             if (c := _criterion(cnode, area.code, errs, aline)) is not None:
                 area.criteria.append(c)
-                unique(c.code, "nội dung", c.line)
+                for x, _ in c.walk():
+                    unique(x.code, "nội dung", x.line)
         for gnode in _list(node, "groups", errs, aline, f"Lĩnh vực {area.code}"):
             if not isinstance(gnode, dict):
                 errs.add(aline, f"Lĩnh vực {area.code}: mỗi nhóm phải có “code”, “name” và “criteria”.")
                 continue
             gline = gnode["__line__"]
             _check_keys(gnode, ("code", "name", "criteria"), errs, gline, "Nhóm")
-            group = GroupSpec(code=_text(gnode, "code", errs, gline, "Nhóm"),
+            group = GroupSpec(code=_text(gnode, "code", errs, gline, "Nhóm", limit="group_code"),
                               name=_text(gnode, "name", errs, gline, "Nhóm"), line=gline)
             if group.code and area.code and not group.code.startswith(area.code + "."):
                 errs.add(gline, f"Mã nhóm “{group.code}” không thuộc lĩnh vực “{area.code}”.")
@@ -215,37 +285,55 @@ def validate(data) -> tuple[CatalogueSpec | None, list[str]]:
             for cnode in _list(gnode, "criteria", errs, gline, f"Nhóm {group.code}"):
                 if (c := _criterion(cnode, area.code, errs, gline)) is not None:
                     group.criteria.append(c)
-                    unique(c.code, "nội dung", c.line)
+                    for x, _ in c.walk():
+                        unique(x.code, "nội dung", x.line)
             area.groups.append(group)
         if not area.criteria and not any(g.criteria for g in area.groups):
             errs.add(aline, f"Lĩnh vực {area.code or '(không mã)'} không có nội dung kiểm tra nào.")
         spec.areas.append(area)
     for item in _list(data, "adhoc_subjects", errs, line, "Tệp"):
+        at = line
+        if isinstance(item, dict) and "__line__" in item:  # an Excel row carries its number
+            at, item = item["__line__"], item.get("name")
         if isinstance(item, str) and item.strip():
-            spec.adhoc_subjects.append(clean(item))
+            if len(clean(item)) > LIMITS["adhoc"]:
+                errs.add(at, f"Nội dung kiểm tra đột xuất dài quá {LIMITS['adhoc']} ký tự "
+                             f"(“{excerpt(item, 40)}”).")
+            spec.adhoc_subjects.append(clean(item)[: LIMITS["adhoc"]])
         else:
-            errs.add(line, "Mỗi nội dung kiểm tra đột xuất (“adhoc_subjects”) phải là một dòng văn bản.")
+            errs.add(at, "Mỗi nội dung kiểm tra đột xuất (“adhoc_subjects”) phải là một dòng văn bản.")
+    if spec.criteria_count() > MAX_CRITERIA:
+        errs.add(None, f"Tệp có {spec.criteria_count()} nội dung, tối đa {MAX_CRITERIA}.")
     return (None if errs.errors else spec), errs.errors
 
 
 def parse(raw: bytes) -> tuple[CatalogueSpec | None, list[str]]:
-    """Read a catalogue file. Returns the spec, or None and every problem found (in Vietnamese)."""
+    """Read a catalogue file (YAML, or an Excel workbook sent to the same import). Returns the
+    spec, or None and every problem found (in Vietnamese)."""
     if not raw or not raw.strip():
         return None, ["Tệp rỗng: không có nội dung nào để nhập."]
+    if raw[:4] == b"PK\x03\x04":
+        from .excelformat import parse_xlsx  # an .xlsx is a zip archive
+
+        return parse_xlsx(raw)
+    if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return None, ["Đây là tệp Excel đời cũ (.xls). Hãy mở bằng Excel, chọn Lưu thành "
+                      "“Excel Workbook (.xlsx)” rồi nhập lại, hoặc dùng tệp mẫu Excel của cổng."]
+    if len(raw) > yamlsafe.MAX_BYTES:
+        return None, [f"Tệp quá lớn (tối đa {yamlsafe.MAX_BYTES // 1000} KB)."]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return None, [f"Tệp không được mã hóa UTF-8 (byte lỗi ở vị trí {exc.start}). "
                       "Hãy lưu lại tệp với bảng mã UTF-8 rồi nhập lại."]
-    try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 — a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"Dòng {mark.line + 1}: " if mark else ""
-        return None, [f"{where}Tệp không đúng cú pháp YAML ({getattr(exc, 'problem', '') or exc})."]
+    data, problems = yamlsafe.load(text)
+    if data is None and problems:
+        return None, [str(p) for p in problems]
     if data is None:
         return None, ["Tệp rỗng: không có nội dung nào để nhập."]
-    return validate(data)
+    spec, errors = validate(data)
+    errors = [str(p) for p in problems] + errors
+    return (None if errors else spec), errors
 
 
 def _num(value: Decimal | None):
@@ -269,19 +357,25 @@ def dump(catalogue) -> str:
                 item["indicator"] = ind
             if c.max_points is not None:
                 item["max_points"] = _num(c.max_points)
+            if c.children:
+                item["criteria"] = [crit(x) for x in c.children]
             return item
 
         node = {"code": area.code, "name": area.name}
-        direct = [crit(c) for c in area.criteria if c.group_id is None]
+        direct = [crit(c) for c in area.criteria if c.group_id is None and c.parent_id is None]
         if direct:
             node["criteria"] = direct
         if area.groups:
             node["groups"] = [
-                {"code": g.code, "name": g.name, "criteria": [crit(c) for c in g.criteria]}
+                {"code": g.code, "name": g.name,
+                 "criteria": [crit(c) for c in g.criteria if c.parent_id is None]}
                 for g in area.groups
             ]
         areas.append(node)
-    doc = {"year": catalogue.year, "title": catalogue.title}
+    doc = {"year": catalogue.year}
+    if catalogue.kind != "inspection":
+        doc["kind"] = catalogue.kind
+    doc["title"] = catalogue.title
     if catalogue.source:
         doc["source"] = catalogue.source
     doc["areas"] = areas

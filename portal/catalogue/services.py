@@ -6,7 +6,7 @@ from portal.extensions import db
 from portal.text import phrase_filter
 
 from .fileformat import CatalogueSpec
-from .models import AdhocSubject, Area, AreaGroup, Catalogue, Criterion
+from .models import CATALOGUE_KINDS, DEFAULT_KIND, AdhocSubject, Area, AreaGroup, Catalogue, Criterion
 
 
 def _references(table_name: str, row_id: int) -> int:
@@ -32,9 +32,9 @@ def import_catalogue(spec: CatalogueSpec) -> tuple[Catalogue | None, list[str], 
     """
     stats = {"created": 0, "updated": 0, "removed": 0}
     errors: list[str] = []
-    cat = db.session.scalar(select(Catalogue).where(Catalogue.year == spec.year))
+    cat = catalogue_for_year(spec.year, spec.kind)
     if cat is None:
-        cat = Catalogue(year=spec.year, title=spec.title, source=spec.source)
+        cat = Catalogue(year=spec.year, kind=spec.kind, title=spec.title, source=spec.source)
         db.session.add(cat)
     cat.title, cat.source = spec.title, spec.source
     db.session.flush()
@@ -57,16 +57,18 @@ def import_catalogue(spec: CatalogueSpec) -> tuple[Catalogue | None, list[str], 
             kept_groups.add(g_spec.code)
         db.session.flush()
         group_by_code = {g.code: g for g in area.groups}
-        for c_spec, g_spec in a_spec.all_criteria():
+        for c_spec, g_spec, p_spec in a_spec.all_with_parents():
             position += 1
             crit = criteria.get(c_spec.code)
             if crit is None:
                 crit = Criterion(catalogue_id=cat.id, code=c_spec.code)
                 db.session.add(crit)
+                criteria[c_spec.code] = crit  # a parent, for the sub-criteria that follow
                 stats["created"] += 1
             values = {
                 "area": area,
                 "group": group_by_code[g_spec.code] if g_spec else None,
+                "parent": criteria[p_spec.code] if p_spec else None,
                 "text": c_spec.text,
                 "indicator_unit": c_spec.indicator_unit,
                 "indicator_target": c_spec.indicator_target,
@@ -108,13 +110,34 @@ def import_catalogue(spec: CatalogueSpec) -> tuple[Catalogue | None, list[str], 
     return (None if errors else cat), errors, stats
 
 
-def catalogue_for_year(year: int) -> Catalogue | None:
-    return db.session.scalar(select(Catalogue).where(Catalogue.year == year))
+def catalogue_for_year(year: int, kind: str = DEFAULT_KIND) -> Catalogue | None:
+    return db.session.scalar(select(Catalogue).where(Catalogue.year == year, Catalogue.kind == kind))
 
 
-def current_catalogue() -> Catalogue | None:
+def current_catalogue(kind: str = DEFAULT_KIND) -> Catalogue | None:
     """The newest year's catalogue, which is what most pages show by default."""
-    return db.session.scalar(select(Catalogue).order_by(Catalogue.year.desc()).limit(1))
+    return db.session.scalar(select(Catalogue).where(Catalogue.kind == kind)
+                             .order_by(Catalogue.year.desc()).limit(1)) \
+        or db.session.scalar(select(Catalogue).order_by(Catalogue.year.desc()).limit(1))
+
+
+def catalogue_from_args(args) -> Catalogue | None:
+    """The catalogue a list page asks for: ?nam=YEAR and optionally &bo=KIND; None when the
+    year has no such catalogue. Without a year, the newest inspection catalogue."""
+    from portal.web.params import db_int
+
+    year, _, kind = (args.get("chon") or "").partition(":")  # the picker's "2026:index"
+    year = db_int(year) if year.strip().isdigit() else args.get("nam", type=db_int)
+    kind = kind or args.get("bo") or DEFAULT_KIND
+    if kind not in CATALOGUE_KINDS:
+        return None
+    if year:
+        return catalogue_for_year(year, kind)
+    return current_catalogue(kind)
+
+
+def all_catalogues() -> list[Catalogue]:
+    return list(db.session.scalars(select(Catalogue).order_by(Catalogue.year.desc(), Catalogue.kind.desc())))
 
 
 def search_criteria(catalogue: Catalogue, query: str = "", area_id: int | None = None):

@@ -17,6 +17,7 @@ from portal.accounts.models import Unit, User
 from portal.audit.recorder import log_event
 from portal.catalogue.models import Area, Criterion
 from portal.extensions import db
+from portal.notifications import events
 from portal.text import clean, fold
 from portal.timeutil import now_utc, today
 from portal.web.params import db_int
@@ -189,6 +190,7 @@ def record_finding(*, source: str, description: str, found_on: date | None = Non
     _refresh_search(finding)
     db.session.add(finding)
     db.session.flush()
+    events.emit("finding_recorded", finding)
     return finding
 
 
@@ -224,6 +226,7 @@ def add_remedy(finding: Finding, *, action: str, owner_id: int, deadline: date |
     db.session.add(remedy)
     refresh_closure(finding)
     db.session.flush()
+    events.emit("remedy_assigned", remedy)
     return remedy
 
 
@@ -233,6 +236,7 @@ def update_remedy(remedy: Remedy, *, action: str, owner_id: int, deadline: date 
     for key, value in _remedy_values(remedy.finding, action, owner_id, deadline).items():
         setattr(remedy, key, value)
     db.session.flush()
+    events.emit("remedy_assigned", remedy)
     return remedy
 
 
@@ -255,6 +259,7 @@ def report_progress(remedy: Remedy, user: User, *, text: str, status: str, files
     remedy.done_on = today() if status == "done" else None
     db.session.add(update)
     db.session.flush()
+    events.emit("remedy_reported", update)
     return update
 
 
@@ -274,6 +279,7 @@ def confirm_done(remedy: Remedy, user: User, note: str = "") -> Remedy:
     log_event(db.session, remedy, "confirm", {"by": user.full_name, "note": note})
     refresh_closure(remedy.finding)
     db.session.flush()
+    events.emit("remedy_settled", remedy)
     return remedy
 
 
@@ -292,6 +298,7 @@ def escalate(remedy: Remedy, user: User, note: str) -> Remedy:
     log_event(db.session, remedy, "escalate", {"by": user.full_name, "note": note})
     refresh_closure(remedy.finding)
     db.session.flush()
+    events.emit("remedy_settled", remedy)
     return remedy
 
 
@@ -320,6 +327,7 @@ def record_reinspection(remedy: Remedy, user: User, *, inspected_on, result: str
         remedy.done_on = None
     refresh_closure(remedy.finding)
     db.session.flush()
+    events.emit("remedy_reinspected", row)
     return row
 
 

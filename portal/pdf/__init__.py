@@ -90,3 +90,10 @@ def render_pdf(template_name: str, **context) -> bytes:
             + (f": {messages}" if messages else "")
         )
     return out.getvalue()
+
+
+def render_document_pdf(document) -> bytes:
+    """A portal.pdf.model.Document as PDF (its .docx twin: portal.pdf.docx.render_docx)."""
+    from .vn import long_date
+
+    return render_pdf("pdf/document.html", doc=document, long_date=long_date)

@@ -11,6 +11,7 @@ from portal.exports.xlsx import xlsx_response
 from portal.extensions import db
 from portal.jobs import services as jobs
 from portal.jobs.models import Job
+from portal.rounds import services as RS
 from portal.rounds.models import Report, Round
 from portal.web.access import deny_unless, require
 from portal.web.errors import error_response
@@ -65,46 +66,61 @@ def round_page(round_id):
                   exports=EXPORTS)
 
 
-@bp.route("/dot/<int:round_id>/bao-cao.pdf", methods=["GET", "POST"])
-def summary_pdf(round_id):
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _send(document, fmt: str) -> Response:
+    """A built document as PDF (inline) or .docx (attachment): one description, two renderings."""
+    if fmt == "docx":
+        return Response(documents.render_word(document), mimetype=DOCX, headers={
+            "Content-Disposition": content_disposition(document.file_stem + ".docx", inline=False)})
+    return _pdf(documents.render("pdf", document), document.file_stem + ".pdf")
+
+
+def _fmt(fmt: str) -> str:
+    if fmt not in ("pdf", "docx"):
+        abort(404, "Không có định dạng này.")
+    return fmt
+
+
+@bp.route("/dot/<int:round_id>/bao-cao.<fmt>", methods=["GET", "POST"])
+def summary_pdf(round_id, fmt="pdf"):
     rnd = _readable_round(round_id)
+    _fmt(fmt)
     if request.method == "POST" and not EmptyForm().validate_on_submit():
         abort(400)
     number = request.values.get("so", "")
-    if S.needs_job(rnd.id) or request.values.get("nen") == "1":
+    if fmt == "pdf" and (S.needs_job(rnd.id) or request.values.get("nen") == "1"):
         if request.method == "GET":
             flash("Đợt kiểm tra có nhiều nội dung: báo cáo được tạo ở chế độ nền, vui lòng bấm “Tạo báo cáo”.", "info")
             return redirect(url_for("reports.round_page", round_id=rnd.id), code=303)
         job = jobs.submit("round_summary", {"round_id": rnd.id, "number": number,
                                             "title": f"Báo cáo kết quả kiểm tra — {rnd.name}"}, current_user)
         return hx_redirect(url_for("jobs.show", job_id=job.id))
-    context = documents.summary_context(rnd.id, number)
+    document = documents.summary_context(rnd.id, number)
     db.session.commit()  # never hold a transaction open while rendering
-    return _pdf(documents.render("summary", context), S.summary_file_name(context["round"]["name"]))
+    return _send(document, fmt)
 
 
-@bp.route("/dot/<int:round_id>/bien-ban/<int:unit_id>.pdf", methods=["GET", "POST"])
-def minutes_pdf(round_id, unit_id):
+@bp.route("/dot/<int:round_id>/bien-ban/<int:unit_id>.<fmt>", methods=["GET"])
+def minutes_pdf(round_id, unit_id, fmt="pdf"):
     rnd = _readable_round(round_id)
-    if request.method == "POST" and not EmptyForm().validate_on_submit():
-        abort(400)
+    _fmt(fmt)
     unit = db.session.get(Unit, unit_id) or abort(404, "Không tìm thấy đơn vị.")
-    opinion = request.values.get("y_kien", "")
-    if len(opinion) > 5000:
-        return error_response(422, "Ý kiến của đơn vị quá dài (tối đa 5.000 ký tự).")
-    context = documents.minutes_context(rnd.id, unit.id, opinion, request.values.get("so", ""))
+    document = documents.minutes_context(rnd.id, unit.id)
     db.session.commit()
-    return _pdf(documents.render("minutes", context), f"Biên bản kiểm tra CCHC - {unit.name}.pdf")
+    return _send(document, fmt)
 
 
-@bp.get("/dot/<int:round_id>/phieu-danh-gia/<int:person_id>.pdf")
-def evaluation_pdf(round_id, person_id):
+@bp.get("/dot/<int:round_id>/phieu-danh-gia/<int:person_id>.<fmt>")
+def evaluation_pdf(round_id, person_id, fmt="pdf"):
     rnd = _round(round_id)
+    _fmt(fmt)
     deny_unless(S.can_read_sheet(current_user, rnd, person_id))
     person = db.session.get(User, person_id) or abort(404, "Không tìm thấy người được đánh giá.")
-    context = documents.evaluation_context(rnd.id, person.id)
+    document = documents.evaluation_context(rnd.id, person.id)
     db.session.commit()
-    return _pdf(documents.render("evaluation", context), f"Phiếu đánh giá CCHC - {person.full_name}.pdf")
+    return _send(document, fmt)
 
 
 @bp.post("/dot/<int:round_id>/phe-duyet")
@@ -115,13 +131,9 @@ def sign_off(round_id):
     if not EmptyForm().validate_on_submit():
         abort(400)
     directive = request.form.get("chi_dao", "")
-    pdf = None
-    if directive.strip() and not S.needs_job(rnd.id):
-        context = documents.summary_context(rnd.id, request.form.get("so", ""))
-        db.session.commit()
-        pdf = documents.render("summary", context)
+    number = request.form.get("so", "")
     try:
-        row = S.sign_off(rnd, current_user, directive, pdf)
+        row = S.sign_off(rnd, current_user, directive, number)
     except S.RuleError as exc:
         db.session.rollback()
         if is_htmx():
@@ -129,25 +141,30 @@ def sign_off(round_id):
         flash(exc.message, "error")
         return redirect(back, code=303)
     sign_off_id = row.id
-    db.session.commit()
-    if pdf is None:  # a big round: the approved report is rendered in the background and attached
-        jobs.submit("sign_off_pdf", {"round_id": rnd.id, "number": request.form.get("so", ""),
-                                     "sign_off_id": sign_off_id,
+    if S.needs_job(rnd.id):
+        db.session.commit()
+        # A big round: the approved report is rendered in the background and attached.
+        jobs.submit("sign_off_pdf", {"round_id": rnd.id, "number": number, "sign_off_id": sign_off_id,
                                      "title": f"Báo cáo đã phê duyệt — {rnd.name}"}, current_user)
         flash("Đã phê duyệt báo cáo và ghi ý kiến chỉ đạo; tệp báo cáo đang được tạo, sẽ có trong ít phút.",
               "success")
     else:
+        document = S.approved_document(row)
+        S.attach_files(row, documents.render("pdf", document), documents.render_word(document), current_user)
+        db.session.commit()
         flash("Đã phê duyệt báo cáo và ghi ý kiến chỉ đạo.", "success")
     return hx_redirect(back)
 
 
-@bp.get("/phe-duyet/<int:sign_off_id>.pdf")
-def sign_off_pdf(sign_off_id):
+@bp.get("/phe-duyet/<int:sign_off_id>.<fmt>")
+def sign_off_pdf(sign_off_id, fmt="pdf"):
+    _fmt(fmt)
     row = db.session.get(SignOff, sign_off_id) or abort(404, "Không tìm thấy phê duyệt.")
     deny_unless(S.can_read_round(current_user, row.round))
-    if row.pdf_file is None:
+    stored = row.pdf_file if fmt == "pdf" else row.docx_file
+    if stored is None:
         abort(404, "Phê duyệt này không kèm tệp báo cáo.")
-    return send_stored_file(row.pdf_file, inline=True)
+    return send_stored_file(stored, inline=fmt == "pdf")
 
 
 EXPORTS = {"ma-tran": "Ma trận nội dung", "tham-dinh": "Kết quả thẩm định",
@@ -170,3 +187,93 @@ def export(round_id, name):
     title = f"{EXPORTS[name]} - {rnd.name}" if name in ("ma-tran", "tham-dinh") else f"{EXPORTS[name]} năm {rnd.year}"
     db.session.commit()
     return xlsx_response(data, title)
+
+
+def _id(value) -> int | None:
+    """A submitted id, or None for blank or garbage (never a 500)."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**31 else None
+
+
+def _parse_time(text: str):
+    from datetime import time
+
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        hh, mm = (text.replace("g", ":").replace("h", ":").split(":") + ["0"])[:2]
+        return time(int(hh[:3]), int((mm or "0")[:3]))
+    except (ValueError, OverflowError):
+        raise ValueError from None
+
+
+@bp.route("/dot/<int:round_id>/bien-ban/<int:unit_id>", methods=["GET", "POST"])
+def minutes_edit(round_id, unit_id):
+    """The minutes as they happened: day, times, attendees on each side, the unit's signer and
+    opinion. The team and the secretariat enter them; a closed round's minutes are read-only."""
+    from portal.rounds.rules import is_manager
+    from portal.timeutil import parse_date
+    from . import minutes as M
+
+    rnd = _readable_round(round_id)
+    unit = db.session.get(Unit, unit_id) or abort(404, "Không tìm thấy đơn vị.")
+    can_edit = current_user.id in rnd.team_ids or is_manager(current_user)
+    record = M.get_record(rnd, unit)
+    errors = {}
+    if request.method == "POST":
+        deny_unless(can_edit)
+        if not EmptyForm().validate_on_submit():
+            abort(400)
+        if rnd.state == "closed":
+            return error_response(409, "Đợt kiểm tra đã kết thúc: biên bản chỉ được xem, không được thay đổi.")
+        if record.id is not None and request.form.get("version") != str(record.version):
+            return error_response(409, "Biên bản vừa được người khác cập nhật sau khi bạn mở trang. "
+                                       "Thay đổi của bạn chưa được lưu; hãy tải lại để xem bản mới.")
+        data = {"number": request.form.get("so", ""), "place": request.form.get("dia_diem", ""),
+                "opinion": request.form.get("y_kien", ""),
+                "team_ids": [i for i in map(_id, request.form.getlist("doan")) if i],
+                "unit_ids": [i for i in map(_id, request.form.getlist("don_vi")) if i],
+                "unit_signer_id": _id(request.form.get("nguoi_ky"))}
+        if len(data["opinion"]) > 5000:
+            errors["y_kien"] = "Ý kiến của đơn vị quá dài (tối đa 5.000 ký tự)."
+        if len(data["place"]) > 300:
+            errors["dia_diem"] = "Địa điểm quá dài (tối đa 300 ký tự)."
+        try:
+            data["held_on"] = parse_date(request.form.get("ngay", ""))
+        except (ValueError, TypeError, OverflowError):
+            data["held_on"] = None
+        for key, name in (("start_time", "gio_bat_dau"), ("end_time", "gio_ket_thuc")):
+            try:
+                data[key] = _parse_time(request.form.get(name, ""))
+            except ValueError:
+                errors[name] = "Giờ không hợp lệ (nhập dạng 08:30)."
+        try:
+            data["copies"] = int((request.form.get("so_ban", "2") or "2")[:3])
+        except ValueError:
+            errors["so_ban"] = "Số bản phải là số."
+        if not errors:
+            try:
+                record = M.save(rnd, unit, data, current_user)
+            except M.MinutesError as exc:
+                names = {"held_on": "ngay", "start_time": "gio_bat_dau", "end_time": "gio_ket_thuc",
+                         "unit_signer_id": "nguoi_ky", "copies": "so_ban"}
+                errors = {names.get(k, k): v for k, v in exc.errors.items()}
+        if not errors:
+            db.session.commit()
+            flash("Đã lưu biên bản kiểm tra.", "success")
+            return redirect(url_for("reports.minutes_edit", round_id=rnd.id, unit_id=unit.id), code=303)
+        db.session.rollback()
+        record = M.get_record(rnd, unit)
+    from portal.reports import common as C
+
+    team = C.team(rnd)
+    team_ids = {u.id for u, _ in team}
+    members = [m for m in unit.members if m.active]
+    status = 422 if errors else 200
+    return render("reports/minutes_form.html", rnd=rnd, unit=unit, record=record, team=team,
+                  members=members, team_ids=team_ids, errors=errors, warnings=M.warnings(rnd, record),
+                  can_edit=can_edit and rnd.state != "closed", form=EmptyForm(), values=request.form), status

@@ -7,14 +7,21 @@ from sqlalchemy import func, select
 
 from portal.accounts import roles as R
 from portal.extensions import db
+from portal.notifications import events
 from portal.jobs import services as jobs
 from portal.rounds import services as RS
 from portal.rounds.models import Report, Round
 from portal.text import clean
-from portal.timeutil import now_utc
+from portal.timeutil import now_utc, to_local
 
 from . import documents
 from .models import SignOff
+
+
+def to_local_date(value):
+    local = to_local(value)
+    return local.date() if local else None
+
 
 DEFAULT_JOB_THRESHOLD = 150
 
@@ -55,37 +62,70 @@ def summary_file_name(rnd_name: str) -> str:
 
 @jobs.register("round_summary")
 def round_summary_job(params: dict, progress) -> tuple[str, bytes]:
-    context = documents.summary_context(params["round_id"], params.get("number", ""))
-    name = summary_file_name(context["round"]["name"])
+    document = documents.summary_context(params["round_id"], params.get("number", ""))
     db.session.commit()  # plain data loaded: close the transaction before the slow part
     progress(30, "Đang dựng tệp PDF…")
-    return name, documents.render("summary", context)
+    return document.file_stem + ".pdf", documents.render("pdf", document)
 
 
 def _attach_sign_off_pdf(params: dict, stored) -> None:
     row = db.session.get(SignOff, params["sign_off_id"])
     if row is not None:
         row.pdf_file_id = stored.id
+        document = approved_document(row)
+        row.docx_file_id = jobs.store_bytes(documents.render_word(document), document.file_stem + ".docx",
+                                            row.leader_id).id
 
 
 @jobs.register("sign_off_pdf", on_done=_attach_sign_off_pdf)
 def sign_off_pdf_job(params: dict, progress) -> tuple[str, bytes]:
     """The approved summary of a big round, rendered after the sign-off and attached to it."""
-    return round_summary_job(params, progress)
+    row = db.session.get(SignOff, params["sign_off_id"])
+    document = approved_document(row)
+    db.session.commit()
+    progress(30, "Đang dựng tệp PDF…")
+    return document.file_stem + ".pdf", documents.render("pdf", document)
 
 
-def sign_off(rnd: Round, user, directive: str, pdf: bytes | None) -> SignOff:
-    """The leader approves the round's summary with a directive; the PDF as approved is kept."""
+def approved_document(row: SignOff):
+    """The round's report as approved: its number, the approver and the directive on the paper."""
+    from portal.pdf.model import Approval
+
+    leader = row.leader
+    approval = Approval(directive=row.directive, approver=leader.full_name if leader else "",
+                        approver_title=leader.position_title if leader else "",
+                        signed_on=to_local_date(row.signed_at))
+    document = documents.summary_context(row.round_id, row.number, approval=approval)
+    document.file_stem += " (đã phê duyệt)"
+    return document
+
+
+def attach_files(row: SignOff, pdf: bytes, docx: bytes, user) -> None:
+    stem = summary_file_name(row.round.name)[:-4] + " (đã phê duyệt)"
+    row.pdf_file_id = jobs.store_bytes(pdf, stem + ".pdf", user.id).id
+    row.docx_file_id = jobs.store_bytes(docx, stem + ".docx", user.id).id
+
+
+def sign_off(rnd: Round, user, directive: str, number: str = "") -> SignOff:
+    """The leader approves the round's summary with a directive and its number; the approved
+    document (PDF and .docx) is stored with it and never re-rendered."""
     if not can_sign_off(user):
         raise RuleError("Chỉ lãnh đạo UBND phường được phê duyệt báo cáo.")
     directive = clean(directive)
     if not directive:
         raise RuleError("Vui lòng nhập ý kiến chỉ đạo.")
-    row = SignOff(round_id=rnd.id, leader_id=user.id, directive=directive, signed_at=now_utc())
-    if pdf is not None:
-        row.pdf_file_id = jobs.store_bytes(pdf, summary_file_name(rnd.name), user.id).id
+    if len(directive) > 5000:
+        raise RuleError("Ý kiến chỉ đạo quá dài (tối đa 5.000 ký tự).")
+    number = clean(number or "")
+    if len(number) > 20:
+        raise RuleError("Số văn bản quá dài (tối đa 20 ký tự).")
+    refusal = RS.sign_off_refusal(rnd)  # an open round's summary is not final yet
+    if refusal:
+        raise RuleError(refusal)
+    row = SignOff(round_id=rnd.id, leader_id=user.id, directive=directive, signed_at=now_utc(), number=number)
     db.session.add(row)
     db.session.flush()
+    events.emit("signed_off", row)
     return row
 
 

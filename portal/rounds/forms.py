@@ -12,6 +12,7 @@ from .models import KINDS, RATINGS, REPORT_STATUSES
 class RoundForm(FlaskForm):
     name = StringField("Tên đợt kiểm tra", validators=[DataRequired("Vui lòng nhập tên đợt."), Length(max=200)])
     kind = SelectField("Loại đợt", choices=KINDS)
+    catalogue_id = SelectField("Bộ nội dung / bộ tiêu chí của đợt", coerce=int)
     period_from = DateField("Kỳ báo cáo từ ngày", validators=[Optional()])
     period_to = DateField("Kỳ báo cáo đến ngày", validators=[Optional()])
     start_on = DateField("Ngày bắt đầu kiểm tra", validators=[DataRequired("Vui lòng nhập ngày bắt đầu (dd/mm/yyyy).")])

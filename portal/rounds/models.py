@@ -4,7 +4,7 @@ opened, so later re-assignments never rewrite history."""
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, ForeignKey, Numeric, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Numeric, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -19,7 +19,10 @@ REPORT_STATUSES = {
     "na": "Không phát sinh",
 }
 # The report's place in the workflow (separate from the work status the author reports).
-REPORT_STATES = {"draft": "Đang soạn", "submitted": "Đã gửi", "clarify": "Cần giải trình"}
+REPORT_STATES = {"draft": "Đang soạn", "submitted": "Đã gửi", "clarify": "Cần giải trình",
+                 "not_submitted": "Không gửi báo cáo"}
+# The comment a "Không gửi báo cáo" decision carries in its review (rated Chưa đạt).
+NOT_SUBMITTED_LABEL = "Không gửi báo cáo"
 RATINGS = {"dat": "Đạt", "mot_phan": "Đạt một phần", "chua_dat": "Chưa đạt"}
 
 round_member = Table(
@@ -100,12 +103,16 @@ class Report(db.Model):
     self_score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
     submitted_at: Mapped[datetime | None]
     late: Mapped[bool] = mapped_column(default=False)
+    # The secretariat let this report in after the round moved to review (a named exception).
+    late_allowed_at: Mapped[datetime | None]
+    late_allowed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)
 
     round: Mapped[Round] = relationship()
     criterion = relationship("Criterion")
     author = relationship("User", foreign_keys=[author_id])
+    late_allowed_by = relationship("User", foreign_keys=[late_allowed_by_id])
     unit = relationship("Unit")
     files = relationship("StoredFile", secondary=report_evidence, order_by="StoredFile.id")
     documents: Mapped[list["ReportDocument"]] = relationship(
@@ -114,6 +121,8 @@ class Report(db.Model):
         back_populates="report", order_by="ClarificationMessage.id", cascade="all, delete-orphan")
     review: Mapped["Review | None"] = relationship(back_populates="report", uselist=False,
                                                    cascade="all, delete-orphan")
+    versions: Mapped[list["ReportVersion"]] = relationship(
+        back_populates="report", order_by="ReportVersion.number", cascade="all, delete-orphan")
 
     __table_args__ = (UniqueConstraint("round_id", "criterion_id"),)
     __mapper_args__ = {"version_id_col": version}
@@ -129,6 +138,35 @@ class Report(db.Model):
     @property
     def state_label(self):
         return REPORT_STATES.get(self.state, self.state)
+
+
+class ReportVersion(db.Model):
+    """What the author sent, frozen at each submission (the first, and each one after a
+    clarification or a withdrawal), so the team sees every version and what changed."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    submitted_at: Mapped[datetime]
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(20), default="")
+    done_text: Mapped[str] = mapped_column(Text, default="")
+    indicator_value: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    difficulties: Mapped[str] = mapped_column(Text, default="")
+    proposals: Mapped[str] = mapped_column(Text, default="")
+    self_score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
+    # [{"id": stored_file.id, "name": original name}] and [{"number", "issued_on", "summary"}]
+    files: Mapped[list] = mapped_column(JSON, default=list)
+    documents: Mapped[list] = mapped_column(JSON, default=list)
+
+    report: Mapped[Report] = relationship(back_populates="versions")
+    submitted_by = relationship("User")
+
+    __table_args__ = (UniqueConstraint("report_id", "number"),)
+
+    @property
+    def status_label(self):
+        return REPORT_STATUSES.get(self.status, "Chưa chọn")
 
 
 class ReportDocument(db.Model):

@@ -6,6 +6,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.accounts import roles as R
 from portal.accounts.models import Unit, User
+from portal.catalogue import services as catalogue_services
 from portal.catalogue.models import Catalogue
 from portal.extensions import db
 from portal.timeutil import today
@@ -89,9 +90,19 @@ def _fill_round_form(form: RoundForm, rnd: Round | None):
     people = _people()
     form.leader_id.choices = {0: "— Chưa chọn —", **{u.id: u.full_name for u in people}}
     form.member_ids.choices = {u.id: f"{u.full_name} ({u.unit.short_name if u.unit else ''})" for u in people}
+    # A year may hold several catalogues (the plan, the province's scoring criteria): the round
+    # names the one it uses; it is fixed once the round opens.
+    form.catalogue_id.choices = {c.id: c.label for c in catalogue_services.all_catalogues()}
+    form.catalogue_id.validate_choice = False  # checked by the view: absent means the start year's plan
     others = db.session.scalars(select(Round).order_by(Round.start_on.desc())).all()
     form.previous_id.choices = {0: "— Không kế thừa —",
                                 **{r.id: r.name for r in others if rnd is None or r.id != rnd.id}}
+
+
+def _chosen_catalogue(form: RoundForm) -> Catalogue | None:
+    if form.catalogue_id.data in form.catalogue_id.choices:  # never look up an arbitrary number
+        return db.session.get(Catalogue, form.catalogue_id.data)
+    return None
 
 
 @bp.route("/moi", methods=["GET", "POST"])
@@ -102,9 +113,12 @@ def create():
     if request.method == "GET":
         last = db.session.scalar(select(Round).order_by(Round.start_on.desc()).limit(1))
         form.previous_id.data = last.id if last else 0
+        current = catalogue_services.current_catalogue()
+        form.catalogue_id.data = current.id if current else None
     if form.validate_on_submit():
-        catalogue = db.session.scalar(select(Catalogue).where(Catalogue.year == form.start_on.data.year)) \
-            or db.session.scalar(select(Catalogue).order_by(Catalogue.year.desc()).limit(1))
+        catalogue = _chosen_catalogue(form) \
+            or catalogue_services.catalogue_for_year(form.start_on.data.year) \
+            or catalogue_services.current_catalogue()
         if catalogue is None:
             flash("Chưa có bộ nội dung kiểm tra: hãy nhập bộ nội dung trước khi tạo đợt.", "error")
         else:
@@ -132,6 +146,7 @@ def edit(round_id):
         form.leader_id.data = rnd.leader_id or 0
         form.member_ids.data = [m.id for m in rnd.members]
         form.previous_id.data = rnd.previous_id or 0
+        form.catalogue_id.data = rnd.catalogue_id
         form.version.data = rnd.version
     if form.validate_on_submit():
         check_version(rnd, form.version.data)
@@ -146,6 +161,9 @@ def edit(round_id):
             rnd.members = [db.session.get(User, i) for i in form.member_ids.data]
         if rnd.state == "draft":
             rnd.previous_id = form.previous_id.data or None
+            chosen = _chosen_catalogue(form)
+            if chosen is not None and chosen.id != rnd.catalogue_id:
+                rnd.catalogue_id, rnd.year = chosen.id, chosen.year
         return _commit("Đã lưu đợt kiểm tra.", back)
     return render("rounds/round_form.html", form=form, rnd=rnd, status=422 if form.errors else 200)
 
@@ -168,6 +186,7 @@ def show(round_id):
                   areas=S.area_progress(reports), units=S.unit_progress(reports), rows=rows,
                   area_id=area_id, scores=scores, phases=S.PHASES, transitions=S.TRANSITIONS, labels=S.TRANSITION_LABELS,
                   can_manage=S.is_manager(current_user), is_admin=current_user.has_role(R.ADMIN),
+                  blockers=S.close_blockers(rnd) if rnd.state in ("open", "review") else [],
                   reopen_form=ReopenForm(), form=EmptyForm(), today=today)
 
 
@@ -209,8 +228,29 @@ def queue(round_id):
                                  .where(Report.round_id == rnd.id).distinct().order_by(User.full_name)).all()
     units = db.session.scalars(select(Unit).join(Report, Report.unit_id == Unit.id)
                                .where(Report.round_id == rnd.id).distinct().order_by(Unit.position)).all()
+    can_bulk = rnd.state in ("open", "review") and (current_user.id in rnd.team_ids or S.is_manager(current_user))
     return render("rounds/queue.html", "results", rnd=rnd, reports=reports, filters=filters,
-                  authors=authors, units=units, areas=rnd.catalogue.areas, phases=S.PHASES, ratings=RATINGS)
+                  authors=authors, units=units, areas=rnd.catalogue.areas, phases=S.PHASES, ratings=RATINGS,
+                  can_bulk=can_bulk, decisions=S.BULK_DECISIONS, form=EmptyForm())
+
+
+@bp.post("/<int:round_id>/tham-dinh/hang-loat")
+def bulk(round_id):
+    """One rating (or "Không gửi báo cáo") and one comment for the reports ticked in the queue."""
+    rnd = _round(round_id)
+    back = url_for("rounds.queue", round_id=rnd.id)
+    _refuse_if_closed(rnd)
+    deny_unless(current_user.id in rnd.team_ids or S.is_manager(current_user))
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    ids = request.form.getlist("report_ids", type=db_int)  # non-numbers dropped
+    try:
+        count = S.bulk_decide(rnd, current_user, [i for i in ids if i], request.form.get("decision", ""),
+                              request.form.get("comment", ""), today())
+    except S.RuleError as exc:
+        return _refuse(exc.message, back)
+    label = S.BULK_DECISIONS[request.form["decision"]]
+    return _commit(f"Đã ghi nhận “{label}” cho {count} báo cáo.", back)
 
 
 # -- reports ---------------------------------------------------------------------------------
@@ -228,9 +268,16 @@ def _report_page(report: Report, *, form=None, review_form=None, status=200):
             review_form.version.data = report.review.version
             review_form.appraised_score.data = ("" if report.review.appraised_score is None
                                                 else str(report.review.appraised_score))
+    from .versions import history
+
     findings = [f for f in S.findings_for_round(rnd.id) if f.source_id == report.id]
     return render("rounds/report.html", report=report, rnd=rnd, form=form, review_form=review_form,
+                  history=history(report.versions), can_withdraw=S.can_withdraw(user, report),
                   can_edit=S.can_edit_report(user, report), can_review=S.can_review(user, report),
+                  can_decide=(S.can_decide(user, report) and report.state == "draft"
+                              and today() > rnd.report_deadline),
+                  can_allow_late=(S.can_allow_late(user, report) and report.state in ("draft", "not_submitted")
+                                  and report.late_allowed_at is None),
                   reusable=S.reusable_files(report) if S.can_edit_report(user, report) else [],
                   findings=findings, message_form=MessageForm(), finding_form=FindingForm(),
                   document_form=DocumentForm(), action_form=EmptyForm(), status=status)
@@ -250,7 +297,7 @@ def save_report(report_id):
     check_version(report, form.version.data)
     submit = request.form.get("action") == "submit"
     try:
-        S.save_report(report, form.data, submit=submit)
+        S.save_report(report, form.data, submit=submit, user=current_user)
     except S.RuleError as exc:
         db.session.rollback()
         flash(exc.message, "error")
@@ -301,7 +348,10 @@ def reuse(report_id):
 @bp.post("/bao-cao/<int:report_id>/tep/<int:file_id>/go")
 def unlink(report_id, file_id):
     report, back = _author_action(report_id)
-    S.remove_file(report, file_id)
+    try:
+        S.remove_file(report, file_id)
+    except S.RuleError as exc:
+        return _refuse(exc.message, back)
     return _commit("Đã gỡ tệp khỏi báo cáo.", back)
 
 
@@ -333,8 +383,23 @@ def add_document(report_id):
 @bp.post("/bao-cao/<int:report_id>/van-ban/<int:doc_id>/xoa")
 def remove_document(report_id, doc_id):
     report, back = _author_action(report_id)
-    S.remove_document(report, doc_id)
+    try:
+        S.remove_document(report, doc_id)
+    except S.RuleError as exc:
+        return _refuse(exc.message, back)
     return _commit("Đã xóa văn bản minh chứng.", back)
+
+
+@bp.post("/bao-cao/<int:report_id>/rut-lai")
+def withdraw(report_id):
+    report, back = _report_action(report_id, S.can_withdraw)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        S.withdraw(report, current_user)
+    except S.RuleError as exc:
+        return _refuse(exc.message, back)
+    return _commit("Đã rút lại báo cáo để sửa; hãy gửi lại trước hạn.", back)
 
 
 @bp.post("/bao-cao/<int:report_id>/tra-loi")
@@ -400,6 +465,32 @@ def finding(report_id):
     except S.RuleError as exc:
         return _refuse(exc.message, back)
     return _commit("Đã ghi nhận tồn tại, hạn chế.", back)
+
+
+@bp.post("/bao-cao/<int:report_id>/khong-gui")
+def not_submitted(report_id):
+    report, back = _report_action(report_id, S.can_decide)
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        S.record_not_submitted(report, current_user, request.form.get("reason", ""), today())
+    except S.RuleError as exc:
+        return _refuse(exc.message, back)
+    return _commit("Đã ghi nhận “Không gửi báo cáo” (đánh giá Chưa đạt).", back)
+
+
+@bp.post("/bao-cao/<int:report_id>/cho-gui-muon")
+def allow_late(report_id):
+    report, back = _report_action(report_id, S.can_allow_late)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        S.allow_late(report, current_user)
+    except S.RuleError as exc:
+        return _refuse(exc.message, back)
+    name = report.author.full_name if report.author else ""
+    return _commit(f"Đã cho phép {name} gửi muộn báo cáo này (sẽ được đánh dấu trễ hạn).", back)
 
 
 # -- evaluations and the self-report -----------------------------------------------------------

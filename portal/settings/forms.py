@@ -24,3 +24,20 @@ class SettingsForm(FlaskForm):
         NumberRange(min=1, max=50, message="Dung lượng phải từ 1 đến 50 MB.")])
     report_deadline_days = IntegerField("Hạn nộp báo cáo: số ngày trước đợt kiểm tra", validators=[
         DataRequired("Vui lòng nhập số ngày."), NumberRange(min=0, max=60, message="Số ngày phải từ 0 đến 60.")])
+
+
+def document_profiles_form(ward):
+    """One set of fields per document type (portal.settings.documents), named "<type>__<field>"."""
+    from . import documents as D
+
+    class DocumentProfilesForm(FlaskForm):
+        pass
+
+    for kind in D.TYPES:
+        for name, label in D.FIELDS.items():
+            multi = name in ("issuer", "sign_lines", "recipients")
+            cls = TextAreaField if multi else StringField
+            setattr(DocumentProfilesForm, f"{kind}__{name}",
+                    cls(label, default=D.stored_value(ward, kind, name),
+                        validators=[Optional(), Length(max=1000 if multi else 200, message="Nội dung quá dài.")]))
+    return DocumentProfilesForm()

@@ -1,4 +1,4 @@
-from sqlalchemy import String, Text
+from sqlalchemy import JSON, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
@@ -24,6 +24,9 @@ class WardSettings(db.Model):
     default_recipients: Mapped[str] = mapped_column(Text, default="")
     upload_max_mb: Mapped[int] = mapped_column(default=20)
     report_deadline_days: Mapped[int] = mapped_column(default=5)
+    # Per document type: header, number code, signer lines and recipients (portal.settings.documents
+    # holds the defaults; only what the ward changed is stored).
+    doc_profiles: Mapped[dict] = mapped_column(JSON, default=dict)
 
     audit_label = "Cài đặt phường"
 

@@ -29,3 +29,23 @@ def edit():
         flash("Đã lưu cài đặt của phường.", "success")
         return redirect(url_for("settings.edit"))
     return render("settings/edit.html", form=form, history=history_for(ward)), (422 if form.errors else 200)
+
+
+@bp.route("/van-ban", methods=["GET", "POST"])
+@require(*R.MANAGERS)
+def documents():
+    """Header, number code, signer and recipients of each document type."""
+    from . import documents as D
+    from .forms import document_profiles_form
+
+    ward = get_settings()
+    form = document_profiles_form(ward)
+    if form.validate_on_submit():
+        data = {kind: {name: clean(form[f"{kind}__{name}"].data or "") if name not in ("issuer", "sign_lines", "recipients")
+                       else "\n".join(clean(x) for x in (form[f"{kind}__{name}"].data or "").splitlines() if x.strip())
+                       for name in D.FIELDS} for kind in D.TYPES}
+        D.save(ward, data)
+        db.session.commit()
+        flash("Đã lưu thể thức văn bản.", "success")
+        return redirect(url_for("settings.documents"))
+    return render("settings/documents.html", form=form, types=D.TYPES, fields=D.FIELDS), (422 if form.errors else 200)

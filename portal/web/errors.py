@@ -1,6 +1,7 @@
 """Error pages in Vietnamese; htmx requests get a short message the page shows in its alert area."""
 from flask import render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from portal.extensions import db
@@ -39,6 +40,14 @@ def register(app):
     def conflict(e):
         db.session.rollback()
         return error_response(409, e.message)
+
+    @app.errorhandler(StaleDataError)
+    def lost_race(_e):
+        # A versioned UPDATE matched no row: someone saved the record after this request read it.
+        # Raised by whichever flush sent it — commit_or_conflict, an explicit flush in a service,
+        # or an autoflush inside a later query — so it is answered here, once, as the same 409.
+        db.session.rollback()
+        return error_response(409, EditConflict.message)
 
     @app.errorhandler(HTTPException)
     def http_error(e):
