@@ -34,7 +34,7 @@ class CheckListWidget:
             f'{invalid_attr}>'
             f'<small class="hint" id="{hint_id}">Gõ để lọc (không cần dấu), rồi đánh dấu từng người; '
             f'<span class="checklist-count" aria-live="polite">đã chọn {chosen}</span>.</small>'
-            f'<ul class="checklist-items" id="{fid}-list" role="group" aria-label="{label}">{"".join(items)}</ul>'
+            f'<div class="checklist-items" id="{fid}-list" role="group" aria-label="{label}"><ul>{"".join(items)}</ul></div>'
             f'<p class="checklist-none muted" hidden>Không có mục nào khớp.</p>'
             f'</div>')
 

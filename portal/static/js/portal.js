@@ -170,4 +170,56 @@
     wrap.querySelector(".checklist-count").textContent =
       "đã chọn " + wrap.querySelectorAll(".checklist-items input:checked").length;
   });
+
+  // Phones: the side menu folds behind the "Menu" button in the top bar (shown by CSS on narrow
+  // screens only; without JavaScript the menu simply stays open).
+  document.documentElement.classList.add("js");
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest(".menu-toggle");
+    if (!button) return;
+    var open = button.getAttribute("aria-expanded") !== "true";
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    document.body.classList.toggle("nav-open", open);
+    if (open) {
+      var first = document.querySelector("#sidenav a");
+      if (first) first.focus();
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || !document.body.classList.contains("nav-open")) return;
+    var button = document.querySelector(".menu-toggle");
+    document.body.classList.remove("nav-open");
+    button.setAttribute("aria-expanded", "false");
+    button.focus();
+  });
+
+  // Phones: data tables turn into stacked cards (CSS, narrow screens only); each cell carries
+  // its column's heading so the card still says what every value is.
+  function stackTables(root) {
+    var scope = root && root.querySelectorAll ? root : document;
+    var tables = scope.matches && scope.matches("table.table") ? [scope] : scope.querySelectorAll("table.table");
+    Array.prototype.forEach.call(tables, function (table) {
+      if (table.classList.contains("no-stack") || !table.tHead) return;
+      var heads = [];
+      var row = table.tHead.rows[table.tHead.rows.length - 1];
+      Array.prototype.forEach.call(row.cells, function (th) {
+        for (var k = 0; k < (th.colSpan || 1); k++) heads.push(th.textContent.replace(/\s+/g, " ").trim());
+      });
+      Array.prototype.forEach.call(table.tBodies, function (body) {
+        Array.prototype.forEach.call(body.rows, function (tr) {
+          var col = 0;
+          Array.prototype.forEach.call(tr.cells, function (cell) {
+            if (heads[col] && !cell.hasAttribute("data-label") && (cell.colSpan || 1) === 1) cell.setAttribute("data-label", heads[col]);
+            col += cell.colSpan || 1;
+          });
+        });
+      });
+      table.classList.add("stack");
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { stackTables(document); });
+  document.addEventListener("htmx:load", function (event) {
+    var elt = event.detail.elt;
+    stackTables(elt.closest && elt.closest("table.table") ? elt.closest("table.table") : elt);
+  });
 })();
