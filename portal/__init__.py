@@ -21,9 +21,11 @@ AREAS = (
     "adhoc",
     "iso",
     "reports",
+    "scoring",
     "jobs",
     "dashboard",
     "audit",
+    "guide",
 )
 
 
@@ -45,8 +47,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     with app.app_context():
         configure_engine(db.engine)
+        _private_files(app)
     recorder.install()
 
+    from . import maintenance
+
+    maintenance.register(app)  # first: during a restore no request may touch the database
     _register_areas(app)
     _register_web(app)
     from .web import errors
@@ -58,6 +64,23 @@ def create_app(test_config: dict | None = None) -> Flask:
     backup.register(app)
     app.jinja_env.add_extension("jinja2.ext.do")
     return app
+
+
+def _private_files(app: Flask) -> None:
+    """The database and the evidence are readable by the portal's own account only (app.py sets
+    umask 077 so files created later are too)."""
+    import os
+
+    url = db.engine.url
+    paths = []
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        paths += [Path(url.database + suffix) for suffix in ("", "-wal", "-shm")]
+    for path in paths:
+        if path.exists() and path.stat().st_uid == os.getuid():
+            path.chmod(0o600)
+    uploads = Path(app.config["UPLOAD_FOLDER"])
+    if uploads.exists() and uploads.stat().st_uid == os.getuid():
+        uploads.chmod(0o700)
 
 
 def _register_areas(app: Flask) -> None:
@@ -80,8 +103,11 @@ def _register_areas(app: Flask) -> None:
             cli.register(app)
 
 
+# The only pages a user who must change the password may open.
+PASSWORD_CHANGE_ENDPOINTS = {"accounts.password", "accounts.logout", "static"}
+
+
 def _register_web(app: Flask) -> None:
-    from .accounts.models import User
     from .settings.models import get_settings
     from .timeutil import fmt_date, fmt_datetime, today
     from .web import access, htmx, nav, wtforms_markup, wtforms_vi
@@ -95,12 +121,12 @@ def _register_web(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
+    from .accounts import sessions
+
     @login_manager.user_loader
-    def load_user(user_id: str):
-        try:
-            return db.session.get(User, int(user_id))
-        except ValueError:
-            return None
+    def load_user(token: str):
+        # The cookie holds a login-session token (see accounts.sessions), not a user id.
+        return sessions.resolve(token)
 
     @login_manager.unauthorized_handler
     def unauthorized():
@@ -121,7 +147,18 @@ def _register_web(app: Flask) -> None:
             return None
         if not current_user.is_authenticated:
             return login_manager.unauthorized()
+        if current_user.must_change_password and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
+            return _must_change_password()
         return None
+
+    def _must_change_password():
+        from flask import flash, redirect, url_for
+
+        target = url_for("accounts.password")
+        if htmx.is_htmx():
+            return htmx.hx_redirect(target, status=403)
+        flash("Vui lòng đổi mật khẩu trước khi tiếp tục.", "warning")
+        return redirect(target, 303 if request.method != "GET" else 302)
 
     @app.after_request
     def security_headers(response):

@@ -54,21 +54,21 @@ def test_every_demo_account_logs_in_and_sees_its_navigation(app, username, _name
 
 def test_change_password(app, auth, client):
     auth.login("vp.thu")
-    bad = client.post("/tai-khoan/mat-khau", data={"current": "sai", "new": "MatKhauMoi1", "confirm": "MatKhauMoi1"})
+    bad = client.post("/tai-khoan/mat-khau", data={"current": "sai", "new": "Canh-dong-lua-9", "confirm": "Canh-dong-lua-9"})
     assert "Mật khẩu hiện tại không đúng" in bad.get_data(as_text=True)
     short = client.post("/tai-khoan/mat-khau", data={"current": DEMO_PASSWORD, "new": "ngan", "confirm": "ngan"})
     assert "ít nhất" in short.get_data(as_text=True).lower() or "từ 8" in short.get_data(as_text=True)
-    mismatch = client.post("/tai-khoan/mat-khau", data={"current": DEMO_PASSWORD, "new": "MatKhauMoi1", "confirm": "KhacNhau11"})
+    mismatch = client.post("/tai-khoan/mat-khau", data={"current": DEMO_PASSWORD, "new": "Canh-dong-lua-9", "confirm": "KhacNhau11"})
     assert "không khớp" in mismatch.get_data(as_text=True)
-    ok = client.post("/tai-khoan/mat-khau", data={"current": DEMO_PASSWORD, "new": "MatKhauMoi1", "confirm": "MatKhauMoi1"})
+    ok = client.post("/tai-khoan/mat-khau", data={"current": DEMO_PASSWORD, "new": "Canh-dong-lua-9", "confirm": "Canh-dong-lua-9"})
     assert ok.status_code == 302
-    assert find_user("vp.thu").check_password("MatKhauMoi1")
+    assert find_user("vp.thu").check_password("Canh-dong-lua-9")
 
 
 def _new_user_data(**overrides):
     data = {"username": "moi.nguoi", "full_name": "Nguyễn Văn Mới", "email": "", "phone": "",
             "unit_id": "2", "position_title": "Công chức", "roles": ["staff"], "active": "y",
-            "password": "MatKhau123"}
+            "password": "Bai-cat-trang-7"}
     data.update(overrides)
     return data
 
@@ -80,7 +80,7 @@ def test_admin_creates_user_who_must_change_password(app, auth, client):
     user = find_user("moi.nguoi")
     assert user.full_name == "Nguyễn Văn Mới" and user.roles == {"staff"} and user.must_change_password
     other = app.test_client()
-    response = other.post("/dang-nhap", data={"username": "moi.nguoi", "password": "MatKhau123"})
+    response = other.post("/dang-nhap", data={"username": "moi.nguoi", "password": "Bai-cat-trang-7"})
     assert response.headers["Location"] == "/tai-khoan/mat-khau"
 
 
@@ -143,11 +143,11 @@ def test_user_search_ignores_accents(app, auth, client):
 def test_cli_user_create(app, runner):
     result = runner.invoke(args=["user", "create", "cli.user", "--name", "Trần Văn Dòng Lệnh",
                                  "--role", "inspector", "--unit", "Phòng Văn hóa - Xã hội",
-                                 "--password", "MatKhau123"])
+                                 "--password", "Bai-cat-trang-7"])
     assert result.exit_code == 0, result.output
     user = db.session.scalar(db.select(User).filter_by(username="cli.user"))
     assert user.roles == {"inspector"} and user.unit.name == "Phòng Văn hóa - Xã hội"
-    dup = runner.invoke(args=["user", "create", "cli.user", "--name", "X", "--password", "MatKhau123"])
+    dup = runner.invoke(args=["user", "create", "cli.user", "--name", "X", "--password", "Bai-cat-trang-7"])
     assert dup.exit_code != 0 and "đã tồn tại" in dup.output
 
 

@@ -250,7 +250,8 @@ def test_template_download_for_managers_only(app):
     response = login_as(app, "vhxh.ha").get("/bo-noi-dung/mau.xlsx")
     assert response.status_code == 200
     ws = load_workbook(io.BytesIO(response.data)).active
-    assert [c.value for c in ws[6]] == ["Loại", "Mã", "Tên / nội dung", "Đơn vị tính", "Chỉ tiêu", "Điểm tối đa", "Thuộc mã"]
+    assert [c.value for c in ws[6]] == ["Loại", "Mã", "Tên / nội dung", "Đơn vị tính", "Chỉ tiêu", "Điểm tối đa", "Thuộc mã",
+                                   "Cách chấm", "Ngưỡng (giá trị:điểm)", "Tỷ lệ đạt một phần"]
     spec, errors = fileformat.parse(response.data)  # the template itself imports
     assert errors == [] and spec.year == 2027
     assert login_as(app, "vp.thu").get("/bo-noi-dung/mau.xlsx").status_code == 403

@@ -239,3 +239,107 @@ def test_staff_cannot_enter_minutes(app):
     response = login_as(app, "vp.thu").post(f"/bao-cao-ket-qua/dot/{review.id}/bien-ban/{vp().id}",
                                             data={"ngay": review.start_on.isoformat()})
     assert response.status_code == 403
+
+
+def test_unit_self_report_is_issued_by_the_unit_and_signed_by_its_head(app, tmp_path):
+    closed, _ = rounds()
+    text = " ".join(pages(login_as(app, "vhxh.ha").get(
+        f"/bao-cao-ket-qua/dot/{closed.id}/tu-kiem-tra/{vp().id}.pdf").data, tmp_path))
+    assert text.startswith("UBND PHƯỜNG THÀNH SEN") and "VĂN PHÒNG HĐND VÀ UBND Độc lập" in text and "/BC-VP" in text
+    closing = text.split("Nơi nhận:")[-1]
+    assert "CHÁNH VĂN PHÒNG" in closing and "Đặng Quốc Việt" in closing
+    assert "- Đoàn kiểm tra CCHC phường (qua Phòng Văn hóa - Xã hội);" in closing
+    assert "TM. ỦY BAN NHÂN DÂN" not in text and "Sở Nội vụ" not in text
+    for part in ("I. ĐÁNH GIÁ CHUNG", "Kết quả đạt được", "Tồn tại, hạn chế", "Phương hướng, nhiệm vụ"):
+        assert part in text
+
+
+def test_self_report_prints_only_what_was_sent(app, tmp_path):
+    _, review = rounds()
+    from portal.rounds.models import Report
+
+    drafts = db.session.scalars(select(Report).where(Report.round_id == review.id, Report.unit_id == vp().id,
+                                                     Report.state == "draft")).all()
+    assert drafts
+    text = " ".join(pages(login_as(app, "vhxh.ha").get(
+        f"/bao-cao-ket-qua/dot/{review.id}/tu-kiem-tra/{vp().id}.pdf").data, tmp_path))
+    results = " ".join(part.split("Tồn tại, hạn chế")[0] for part in text.split("Kết quả đạt được")[1:])
+    for r in drafts:
+        assert f"- {r.criterion.code} (" not in results, r.criterion.code
+    assert "Chưa chọn" not in text and "DỰ THẢO" in text
+
+
+def test_conclusion_notice_lists_what_to_remedy_by_when(app, tmp_path):
+    closed, _ = rounds()
+    text = " ".join(pages(login_as(app, "vhxh.ha").get(
+        f"/bao-cao-ket-qua/dot/{closed.id}/ket-luan/{vp().id}.pdf?so=4").data, tmp_path))
+    assert "THÔNG BÁO" in text and "Số: 04/TB-UBND" in text and text.startswith("ỦY BAN NHÂN DÂN")
+    for part in ("1. Ưu điểm", "2. Tồn tại, hạn chế", "3. Yêu cầu khắc phục", "hoàn thành trước ngày",
+                 "TM. ỦY BAN NHÂN DÂN", "- Văn phòng HĐND và UBND (thực hiện);"):
+        assert part in text, part
+
+
+def test_year_report_combines_the_year(app, tmp_path):
+    data = login_as(app, "chutich").get("/bao-cao-ket-qua/nam/2026/bao-cao.pdf?so=12").data
+    text = " ".join(pages(data, tmp_path))
+    for part in ("Số: 12/BC-UBND", "Kết quả kiểm tra công tác cải cách hành chính năm 2026", "1. Kiểm tra định kỳ",
+                 "2. Kiểm tra đột xuất", "3. Kiểm tra việc tuân thủ quy trình ISO", "4. Điển hình",
+                 "5. Kết quả khắc phục tồn tại, hạn chế", "- Sở Nội vụ (báo cáo);", "TM. ỦY BAN NHÂN DÂN",
+                 "Đợt 1", "Đợt 2", "DỰ THẢO"):
+        assert part in text, part
+    assert login_as(app, "vp.thu").get("/bao-cao-ket-qua/nam/2026/bao-cao.pdf").status_code == 403
+    word = login_as(app, "chutich").get("/bao-cao-ket-qua/nam/2026/bao-cao.docx")
+    assert word.status_code == 200 and "Sở Nội vụ (báo cáo);" in docx_text(word.data)
+
+
+def test_round_archive_holds_every_document_and_a_manifest(app, tmp_path):
+    closed, _ = rounds()
+    app.config["JOBS_INLINE"] = True
+    client = login_as(app, "vhxh.ha")
+    response = client.post(f"/bao-cao-ket-qua/dot/{closed.id}/ho-so.zip")
+    assert response.status_code == 303
+    from portal.jobs.models import Job
+
+    job = db.session.scalar(select(Job).order_by(Job.id.desc()))
+    assert job.status == "done", job.error
+    assert job.result_file.content_type == "application/zip"
+    from portal.evidence.services import stored_path
+
+    z = zipfile.ZipFile(io.BytesIO(stored_path(job.result_file).read_bytes()))
+    names = z.namelist()
+    assert any(n.startswith("01 Báo cáo kết quả kiểm tra") and n.endswith(".pdf") for n in names)
+    assert any(n.startswith("02 Biên bản kiểm tra/") and n.endswith(".docx") for n in names)
+    assert any(n.startswith("04 Thông báo kết luận/") for n in names)
+    assert "Bảng kê hồ sơ.txt" in names and "manifest.json" in names
+    import json
+
+    manifest = json.loads(z.read("manifest.json"))
+    listed = {m["tep"] for m in manifest["tep"]}
+    assert listed == set(names) - {"Bảng kê hồ sơ.txt", "manifest.json"}
+    import hashlib
+
+    for m in manifest["tep"]:
+        assert hashlib.sha256(z.read(m["tep"])).hexdigest() == m["sha256"]
+
+
+def test_staff_cannot_build_the_archive(app):
+    closed, _ = rounds()
+    assert login_as(app, "vp.thu").post(f"/bao-cao-ket-qua/dot/{closed.id}/ho-so.zip").status_code == 403
+
+
+def test_year_records_are_entered_and_cited(app, tmp_path):
+    client = login_as(app, "vhxh.ha")
+    assert client.get("/bao-cao-ket-qua/ho-so-nam/2026").status_code == 200
+    from portal.reports.models import YearRecords
+
+    row = db.session.scalar(select(YearRecords).where(YearRecords.year == 2026))
+    response = client.post("/bao-cao-ket-qua/ho-so-nam/2026", data={
+        "version": row.version, "plan_number": "170/KH-UBND", "plan_date": "2026-06-12",
+        "decision_number": "7/QĐ-UBND", "decision_date": "2026-06-18"})
+    assert response.status_code == 303
+    closed, _ = rounds()
+    text = " ".join(pages(client.get(f"/bao-cao-ket-qua/dot/{closed.id}/bao-cao.pdf").data, tmp_path))
+    assert "Kế hoạch số 170/KH-UBND ngày 12/06/2026" in text and "Quyết định số 7/QĐ-UBND ngày 18/06/2026" in text
+    stale = client.post("/bao-cao-ket-qua/ho-so-nam/2026", data={"version": row.version - 5, "plan_number": "1"})
+    assert stale.status_code == 409
+    assert login_as(app, "vp.thu").get("/bao-cao-ket-qua/ho-so-nam/2026").status_code == 403

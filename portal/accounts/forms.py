@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -9,8 +9,33 @@ from portal.extensions import db
 from . import roles as R
 from .models import Unit, User
 
-MIN_PASSWORD = 8
+from .password_policy import MIN_LENGTH as MIN_PASSWORD
+from .password_policy import current_problems
+
 REQ = "Vui lòng nhập {}."
+
+
+class StrongPassword:
+    """A new password must pass the policy (password_policy); the username comes from the form
+    (`username_from` names its field) or from the form's `password_owner` attribute."""
+
+    def __init__(self, username_from: str | None = None):
+        self.username_from = username_from
+
+    def __call__(self, form, field):
+        if not field.data:
+            return
+        if self.username_from:
+            username = form[self.username_from].data or ""
+        else:
+            from flask_login import current_user
+
+            owner = getattr(form, "password_owner", None)
+            if owner is None and current_user.is_authenticated:
+                owner = current_user
+            username = owner.username if owner is not None else ""
+        for message in current_problems(field.data, username):
+            raise ValidationError(message)
 
 
 class LoginForm(FlaskForm):
@@ -24,6 +49,7 @@ class ChangePasswordForm(FlaskForm):
     new = PasswordField("Mật khẩu mới", validators=[
         DataRequired(REQ.format("mật khẩu mới")),
         Length(min=MIN_PASSWORD, max=128, message=f"Mật khẩu phải có từ {MIN_PASSWORD} đến 128 ký tự."),
+        StrongPassword(),
     ])
     confirm = PasswordField("Nhập lại mật khẩu mới", validators=[
         DataRequired(REQ.format("lại mật khẩu mới")),
@@ -58,7 +84,9 @@ class UserForm(FlaskForm):
     roles = MultiCheckboxField("Vai trò", choices={r: R.LABELS[r] for r in R.ALL})
     active = BooleanField("Đang hoạt động", default=True)
     password = PasswordField("Mật khẩu ban đầu", validators=[
-        Optional(), Length(min=MIN_PASSWORD, max=128, message=f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự.")])
+        Optional(), Length(min=MIN_PASSWORD, max=128, message=f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự."),
+        StrongPassword(username_from="username")])
+    version = HiddenField()
 
     def __init__(self, *args, user: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,7 +113,8 @@ class UserForm(FlaskForm):
 class ResetPasswordForm(FlaskForm):
     password = PasswordField("Mật khẩu mới", validators=[
         DataRequired(REQ.format("mật khẩu mới")),
-        Length(min=MIN_PASSWORD, max=128, message=f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự.")])
+        Length(min=MIN_PASSWORD, max=128, message=f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự."),
+        StrongPassword()])
 
 
 class UnitForm(FlaskForm):
@@ -97,6 +126,7 @@ class UnitForm(FlaskForm):
     position = StringField("Thứ tự hiển thị", default="0",
                            validators=[Optional(), Regexp(r"^\d{0,4}$", message="Thứ tự phải là số.")])
     active = BooleanField("Đang hoạt động", default=True)
+    version = HiddenField()
 
     def __init__(self, *args, unit: Unit | None = None, **kwargs):
         super().__init__(*args, **kwargs)

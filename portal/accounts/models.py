@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -20,6 +20,9 @@ class Unit(db.Model):
     kind: Mapped[str] = mapped_column(String(50), default="Phòng chuyên môn")
     position: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     members: Mapped[list["User"]] = relationship(back_populates="unit", order_by="User.full_name")
 
@@ -49,6 +52,9 @@ class User(UserMixin, db.Model):
     must_change_password: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
     last_login_at: Mapped[datetime | None] = mapped_column(info={"audit": False})
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     unit: Mapped[Unit | None] = relationship(back_populates="members")
     role_rows: Mapped[list[UserRole]] = relationship(
@@ -97,5 +103,46 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # type: ignore[override]
         return self.active
 
+    def get_id(self) -> str | None:
+        """What Flask-Login keeps in the session and the remember-me cookie: the random token of
+        this login (see accounts.sessions), never the user id, so a session can be ended."""
+        return getattr(self, "_login_token", None)
+
     def __str__(self) -> str:
         return self.full_name
+
+
+class LoginSession(db.Model):
+    """One login on one device. The cookie carries a random token; only its SHA-256 is stored,
+    so the table cannot be used to log in. Deleting the row ends that session everywhere."""
+
+    __audit__ = False  # logins and logouts are recorded as events instead
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    remember: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    last_seen_at: Mapped[datetime] = mapped_column(default=now_utc)
+    ip: Mapped[str] = mapped_column(String(45), default="")
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+
+    user: Mapped[User] = relationship()
+
+
+class LoginAttempt(db.Model):
+    """Every login attempt (outcome ok / failed / locked), counted for throttling. In the
+    database, so every process serving the portal counts the same attempts."""
+
+    __audit__ = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=now_utc)
+    username: Mapped[str] = mapped_column(String(64))
+    ip: Mapped[str] = mapped_column(String(45))
+    outcome: Mapped[str] = mapped_column(String(10))
+
+    __table_args__ = (
+        Index("ix_login_attempt_username_at", "username", "at"),
+        Index("ix_login_attempt_ip_at", "ip", "at"),
+    )

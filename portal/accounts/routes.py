@@ -1,6 +1,6 @@
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, or_, select
 
@@ -11,9 +11,11 @@ from portal.web.forms import EmptyForm
 from portal.web.htmx import render
 from portal.web.nav import nav
 from portal.web.pagination import paginate
+from portal.exports import lists as export_lists
+from portal.exports.table import export_response, wants_export
 
 from . import roles as R
-from . import services
+from . import services, sessions
 from .forms import ChangePasswordForm, LoginForm, ResetPasswordForm, UnitForm, UserForm
 from .models import Unit, User
 
@@ -39,11 +41,19 @@ def login():
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.username.data, form.password.data)
-        if user is None:
+        result = services.authenticate(form.username.data, form.password.data)
+        user = result.user
+        if result.lock is not None:
+            form.password.errors.append(
+                f"Đăng nhập sai quá nhiều lần{' từ máy này' if result.lock.by_address else ''}: tạm khóa "
+                f"đăng nhập, vui lòng thử lại sau {result.lock.minutes} phút.")
+        elif user is None:
             form.password.errors.append("Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã bị khóa.")
         else:
-            login_user(user, remember=form.remember.data)
+            remember = bool(form.remember.data) and sessions.remember_duration().days > 0
+            sessions.prune()
+            sessions.start(user, remember)
+            login_user(user, remember=remember, duration=sessions.remember_duration() if remember else None)
             db.session.commit()
             if user.must_change_password:
                 flash("Vui lòng đổi mật khẩu trước khi tiếp tục.", "warning")
@@ -54,8 +64,14 @@ def login():
 
 
 @bp.post("/dang-xuat")
+@public  # an expired session may still press "Đăng xuất": it must not end on the login page's error
 def logout():
+    if current_user.is_authenticated:
+        services.security_event("logout", current_user.username, current_user)
+        sessions.end(current_user.get_id())
+        db.session.commit()
     logout_user()
+    session.pop("csrf_token", None)
     flash("Bạn đã đăng xuất.", "info")
     return redirect(url_for("accounts.login"))
 
@@ -66,12 +82,41 @@ def password():
     if form.validate_on_submit():
         if not current_user.check_password(form.current.data):
             form.current.errors.append("Mật khẩu hiện tại không đúng.")
+        elif form.new.data == form.current.data:
+            form.new.errors.append("Mật khẩu mới phải khác mật khẩu hiện tại.")
         else:
-            services.reset_password(current_user, form.new.data, must_change=False)
+            services.reset_password(current_user, form.new.data, must_change=False, by_owner=True)
             db.session.commit()
-            flash("Đã đổi mật khẩu.", "success")
+            flash("Đã đổi mật khẩu. Các phiên đăng nhập trên thiết bị khác đã kết thúc.", "success")
             return redirect(url_for("home.index"))
     return render("accounts/password.html", form=form), (422 if form.errors else 200)
+
+
+@bp.get("/tai-khoan/phien-dang-nhap")
+def my_sessions():
+    return render("accounts/sessions.html", rows=sessions.of_user(current_user), current_id=sessions.current_id(),
+                  form=EmptyForm())
+
+
+@bp.post("/tai-khoan/phien-dang-nhap/dang-xuat-thiet-bi-khac")
+def end_other_sessions():
+    if EmptyForm().validate_on_submit():
+        count = sessions.end_others(current_user)
+        services.security_event("logout_others", current_user.username, current_user, sessions=count)
+        db.session.commit()
+        flash(f"Đã đăng xuất khỏi {count} thiết bị khác." if count else "Không có phiên đăng nhập nào khác.",
+              "success")
+    return redirect(url_for("accounts.my_sessions"), 303)
+
+
+@bp.post("/tai-khoan/phien-dang-nhap/<int:session_id>/ket-thuc")
+def end_session(session_id: int):
+    if EmptyForm().validate_on_submit() and session_id != sessions.current_id():
+        if sessions.end_one(current_user, session_id):
+            services.security_event("logout_other", current_user.username, current_user, session=session_id)
+            db.session.commit()
+            flash("Đã kết thúc phiên đăng nhập đó.", "success")
+    return redirect(url_for("accounts.my_sessions"), 303)
 
 
 # -- administration of users ---------------------------------------------------------------
@@ -86,6 +131,8 @@ def users():
         ids = [u.id for u in db.session.scalars(select(User))
                if all(w in fold(f"{u.full_name} {u.username} {u.position_title}") for w in fold(q).split())]
         stmt = stmt.where(User.id.in_(ids))
+    if wants_export():
+        return export_response(export_lists.users(db.session.scalars(stmt)))
     page = paginate(stmt)
     return render("accounts/users.html", "results", page=page, q=q)
 
@@ -148,6 +195,7 @@ def user_edit(user_id: int):
 def user_reset_password(user_id: int):
     user = db.get_or_404(User, user_id)
     form = ResetPasswordForm()
+    form.password_owner = user
     if form.validate_on_submit():
         services.reset_password(user, form.password.data, must_change=True)
         db.session.commit()
@@ -169,6 +217,8 @@ def user_toggle_active(user_id: int):
         flash("Bạn không thể tự khóa tài khoản của mình.", "error")
     else:
         user.active = not user.active
+        if not user.active:
+            sessions.end_all(user)
         db.session.commit()
         flash(f"Đã {'mở khóa' if user.active else 'khóa'} tài khoản “{user.username}”.", "success")
     return redirect(url_for("accounts.users"))
@@ -183,6 +233,8 @@ def units():
         select(Unit, func.count(User.id)).outerjoin(User, (User.unit_id == Unit.id) & User.active)
         .group_by(Unit.id).order_by(Unit.position, Unit.name)
     ).all()
+    if wants_export():
+        return export_response(export_lists.units(rows))
     return render("accounts/units.html", rows=rows)
 
 

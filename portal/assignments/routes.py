@@ -216,22 +216,28 @@ def handover():
 @bp.route("/sao-chep", methods=["GET", "POST"])
 @require(*R.MANAGERS)
 def copy():
-    catalogues = list(db.session.scalars(select(Catalogue).order_by(Catalogue.year.desc())))
+    """Preview first ("Xem trước"), then copy: pairs whose texts differ are copied only when
+    ticked. A POST without the preview step copies only what matches by code and text."""
+    from . import copying
+
+    catalogues = catalogue_services.all_catalogues()
     form = CopyForm()
-    choices = {str(c.id): f"Năm {c.year}" for c in catalogues}
+    choices = {str(c.id): c.label for c in catalogues}
     form.source.choices, form.target.choices = choices, choices
     if request.method == "GET" and len(catalogues) > 1:
         form.source.data, form.target.data = str(catalogues[1].id), str(catalogues[0].id)
-    result = None
     if form.validate_on_submit():
         source = db.session.get(Catalogue, int(form.source.data))
         target = db.session.get(Catalogue, int(form.target.data))
-        result = services.copy_year(source, target)
+        result = copying.plan_copy(source, target)
+        if request.form.get("buoc") == "xem_truoc":
+            return render("assignments/copy.html", form=form, result=result, source=source, target=target,
+                          catalogues=catalogues, preview=True)
+        copying.apply_copy(source, target, result, request.form.getlist("xac_nhan"))
         db.session.commit()
-        flash(f"Đã sao chép {result.copied} phân công từ năm {source.year} sang năm {target.year}.",
-              "success")
+        flash(f"Đã sao chép {result.copied} phân công từ {source.label} sang {target.label}.", "success")
         return render("assignments/copy.html", form=form, result=result, source=source, target=target,
-                      catalogues=catalogues)
+                      catalogues=catalogues, preview=False)
     status = 422 if request.method == "POST" else 200
     return render("assignments/copy.html", status=status, form=form, result=None, catalogues=catalogues)
 

@@ -293,8 +293,10 @@ def handover(from_person: User, to_person: User, reason: str = "", on: date | No
         raise ValueError("Người nhận bàn giao phải khác người bàn giao.")
     on = on or today()
     reason = clean(reason) or f"Bàn giao từ {from_person.full_name} sang {to_person.full_name}"
-    if catalogue is None:
-        catalogue = db.session.scalar(select(Catalogue).order_by(Catalogue.year.desc()).limit(1))
+    if catalogue is None:  # the year being worked in, not the newest imported
+        from portal.catalogue.services import current_catalogue
+
+        catalogue = current_catalogue()
     if catalogue is None:
         return 0
     stmt = (select(Assignment).options(selectinload(Assignment.coordinators),
@@ -320,39 +322,14 @@ def handover(from_person: User, to_person: User, reason: str = "", on: date | No
     return moved
 
 
-@dataclass
-class CopyResult:
-    copied: int = 0
-    skipped: list[str] = field(default_factory=list)    # already assigned in the target year
-    unmatched: list[Criterion] = field(default_factory=list)  # no criterion with that code
+def copy_year(source: Catalogue, target: Catalogue, confirmed=()):
+    """Copy assignments to another catalogue, matching by code and text (see copying.py)."""
+    from .copying import copy_year as copy
+
+    return copy(source, target, confirmed)
 
 
-def copy_year(source: Catalogue, target: Catalogue) -> CopyResult:
-    """Copy the source year's assignments to the target catalogue, matching criteria by code.
-    Criteria already assigned in the target are left alone."""
-    result = CopyResult()
-    if source.id == target.id:
-        raise ValueError("Năm nguồn và năm đích phải khác nhau.")
-    targets = {c.code: c for c in list_criteria(target)}
-    for criterion in list_criteria(source):
-        a = criterion.assignment
-        if a is None or not a.is_assigned:
-            continue
-        dest = targets.get(criterion.code)
-        if dest is None:
-            result.unmatched.append(criterion)
-            continue
-        if dest.assignment is not None and dest.assignment.is_assigned:
-            result.skipped.append(dest.code)
-            continue
-        data = AssignmentData.of(a)
-        data.timeframe = _shift_year(data.timeframe, source.year, target.year)
-        save_assignment(dest, data, reason=f"Sao chép từ phân công năm {source.year}")
-        result.copied += 1
-    return result
-
-
-def _shift_year(text: str, old: int, new: int) -> str:
+def shift_year(text: str, old: int, new: int) -> str:
     """Dates of last year's time frame move to the new year ("Trước 30/6/2026" → "…/2027")."""
     return re.sub(rf"\b{old}\b", str(new), text or "")
 

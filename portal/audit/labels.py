@@ -58,6 +58,9 @@ MODELS = {
     "team_role": "Chức danh trong đoàn kiểm tra",
     "minutes_record": "Biên bản kiểm tra",
     "good_practice": "Cách làm hay, điển hình",
+    "ranking_setup": "Cách xếp loại năm",
+    "ranking_round_weight": "Trọng số đợt kiểm tra",
+    "ranking_decision": "Quyết định xếp loại",
 }
 
 ACTIONS = {
@@ -140,10 +143,12 @@ FIELDS = {
         "secretariat_unit_code": "Đơn vị thường trực CCHC", "default_recipients": "Nơi nhận mặc định",
         "doc_profiles": "Thể thức văn bản", "upload_max_mb": "Dung lượng tải lên tối đa (MB)", "report_deadline_days": "Số ngày hạn gửi báo cáo",
     },
-    "catalogue": {"title": "Tên bộ nội dung", "source": "Căn cứ"},
+    "catalogue": {"title": "Tên bộ nội dung", "source": "Căn cứ", "kind": "Loại bộ nội dung"},
     "area": {"code": "Mã lĩnh vực", "name": "Tên lĩnh vực"},
     "area_group": {"code": "Mã nhóm", "name": "Tên nhóm", "area_id": "Lĩnh vực"},
     "criterion": {"code": "Mã nội dung", "text": "Nội dung", "group_id": "Nhóm nội dung",
+                  "parent_id": "Thuộc nội dung", "scoring_rule": "Cách tính điểm",
+                  "partial_ratio": "Tỷ lệ điểm khi đạt một phần", "thresholds": "Các ngưỡng tính điểm",
                   "indicator_unit": "Đơn vị tính chỉ tiêu", "indicator_target": "Chỉ tiêu",
                   "max_points": "Điểm tối đa"},
     "adhoc_subject": {"name": "Chủ đề"},
@@ -158,9 +163,10 @@ FIELDS = {
     "report": {"author_id": "Người báo cáo", "unit_id": "Đơn vị báo cáo", "state": "Trạng thái báo cáo",
                "self_score": "Điểm tự chấm", "submitted_at": "Thời điểm gửi", "late": "Gửi muộn",
                "indicator_value": "Giá trị chỉ tiêu đạt được",
+               "self_justification": "Giải trình điểm tự chấm",
                "late_allowed_at": "Thời điểm cho phép gửi muộn", "late_allowed_by_id": "Người cho phép gửi muộn"},
     "report_document": {"number": "Số, ký hiệu văn bản", "issued_on": "Ngày ban hành", "summary": "Trích yếu"},
-    "review": {"rating": "Kết quả thẩm định", "comment": "Nhận xét", "appraised_score": "Điểm thẩm định",
+    "review": {"appraisal_reason": "Lý do điểm thẩm định khác điểm tự chấm", "rating": "Kết quả thẩm định", "comment": "Nhận xét", "appraised_score": "Điểm thẩm định",
                "reviewer_id": "Người thẩm định", "reviewed_at": "Thời điểm thẩm định"},
     "clarification_message": {"author_id": "Người viết", "kind": "Loại", "body": "Nội dung"},
     "evaluation": {"person_id": "Người được nhận xét", "text": "Nhận xét"},
@@ -214,6 +220,12 @@ FIELDS = {
                        "unit_ids": "Đại diện đơn vị", "unit_signer_id": "Người ký thay mặt đơn vị",
                        "opinion": "Ý kiến của đơn vị", "copies": "Số bản"},
     "good_practice": {"marked_by_id": "Người ghi nhận", "marked_at": "Thời điểm ghi nhận", "note": "Ghi chú"},
+    "ranking_setup": {"coordinator_weight": "Hệ số của người phối hợp", "excellent_from": "Xuất sắc từ (điểm)",
+                      "good_from": "Tốt từ (điểm)", "done_from": "Hoàn thành từ (điểm)"},
+    "ranking_round_weight": {"setup_id": "Cách xếp loại năm", "weight": "Trọng số"},
+    "ranking_decision": {"subject": "Đối tượng xếp loại", "subject_id": "Được xếp loại", "proposed": "Mức đề xuất",
+                         "level": "Mức xếp loại", "reason": "Lý do", "decided_by_id": "Người quyết định",
+                         "decided_at": "Thời điểm quyết định"},
     "notification": {"key": "Loại thông báo", "url": "Đường dẫn", "read_at": "Thời điểm đọc",
                      "emailed_at": "Thời điểm gửi thư"},
 }
@@ -225,6 +237,9 @@ _ROLE_CHOICES = dict(R.LABELS)
 def choices() -> dict[str, dict]:
     """(table, field) -> {stored value: label}; built lazily, the areas import this module."""
     from portal.adhoc.models import SUBJECT_KINDS
+    from portal.catalogue.models import CATALOGUE_KINDS
+    from portal.scoring.models import LEVELS, SUBJECTS
+    from portal.scoring.rules import RULES as SCORING_RULES
     from portal.assignments.models import ROLES as ASSIGNMENT_ROLES
     from portal.findings.models import CAUSES, REMEDY_STATUSES, SOURCES
     from portal.iso.models import CHECK_STATUSES, KINDS as PROC_KINDS, RESULTS
@@ -232,6 +247,11 @@ def choices() -> dict[str, dict]:
 
     return {
         ("user_role", "role"): _ROLE_CHOICES,
+        ("catalogue", "kind"): CATALOGUE_KINDS,
+        ("criterion", "scoring_rule"): SCORING_RULES,
+        ("ranking_decision", "subject"): SUBJECTS,
+        ("ranking_decision", "level"): LEVELS,
+        ("ranking_decision", "proposed"): LEVELS,
         ("user", "roles"): _ROLE_CHOICES,
         ("round", "kind"): ROUND_KINDS,
         ("round", "state"): STATES,

@@ -28,6 +28,7 @@ EXTRA_REFS = {("finding", "round_id"): "round", ("sample_check", "round_id"): "r
               ("round", "reports"): "report", ("report", "author_id"): "user",
               ("minutes_record", "team_ids"): "user", ("minutes_record", "unit_ids"): "user"}
 FINDING_SOURCE_TABLES = {"round": "report", "iso": "sample_check", "adhoc": "adhoc_entry"}
+RANKING_SUBJECT_TABLES = {"person": "user", "unit": "unit"}
 
 # Record pages: table -> (endpoint, its id argument).
 PAGES = {
@@ -88,6 +89,10 @@ def _column(table: str, name: str):
 def _ref_table(table: str, name: str, changes: dict, entry_object=None) -> str | None:
     if (table, name) in EXTRA_REFS:
         return EXTRA_REFS[(table, name)]
+    if (table, name) == ("ranking_decision", "subject_id"):
+        subject = changes.get("subject")
+        subject = subject[-1] if isinstance(subject, list) else subject
+        return RANKING_SUBJECT_TABLES.get(subject or getattr(entry_object, "subject", None))
     if (table, name) == ("finding", "source_id"):
         source = changes.get("source")
         if isinstance(source, list):

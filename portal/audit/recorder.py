@@ -28,8 +28,8 @@ def _actor_id():
     from flask_login import current_user
 
     try:
-        return current_user.get_id() and int(current_user.get_id())
-    except Exception:  # anonymous or not yet loaded
+        return current_user.id if current_user.is_authenticated else None
+    except Exception:  # not yet loaded
         return None
 
 

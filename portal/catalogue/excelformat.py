@@ -36,12 +36,15 @@ KINDS = {"linh vuc": "area", "nhom": "group", "noi dung": "criterion", "tieu chi
 KIND_LABELS = {"area": "Lĩnh vực", "group": "Nhóm", "criterion": "Nội dung", "adhoc": "Đột xuất"}
 META = {"nam": "year", "loai bo": "kind", "tieu de": "title", "nguon": "source"}
 COLUMNS = [("kind", "Loại"), ("code", "Mã"), ("text", "Tên / nội dung"), ("unit", "Đơn vị tính"),
-           ("target", "Chỉ tiêu"), ("max_points", "Điểm tối đa"), ("parent", "Thuộc mã")]
+           ("target", "Chỉ tiêu"), ("max_points", "Điểm tối đa"), ("parent", "Thuộc mã"),
+           ("rule", "Cách chấm"), ("thresholds", "Ngưỡng (giá trị:điểm)"), ("partial", "Tỷ lệ đạt một phần")]
 # What validate() calls each field, in this format's words.
 LABELS = {"code": "cột “Mã”", "text": "cột “Tên / nội dung”", "name": "cột “Tên / nội dung”",
           "title": "dòng “Tiêu đề”", "year": "dòng “Năm”", "source": "dòng “Nguồn”",
-          "unit": "cột “Đơn vị tính”", "target": "cột “Chỉ tiêu”", "max_points": "cột “Điểm tối đa”"}
-WIDTHS = [11, 11, 90, 12, 10, 12, 11]
+          "unit": "cột “Đơn vị tính”", "target": "cột “Chỉ tiêu”", "max_points": "cột “Điểm tối đa”",
+          "kind": "dòng “Loại bộ”", "rule": "cột “Cách chấm”", "thresholds": "cột “Ngưỡng (giá trị:điểm)”"}
+WIDTHS = [11, 11, 90, 12, 10, 12, 11, 22, 20, 12]
+RULE_LABELS = {"rating": "Theo mức đánh giá", "proportional": "Tỷ lệ so với chỉ tiêu", "thresholds": "Theo ngưỡng"}
 
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -153,6 +156,9 @@ def parse_xlsx(raw: bytes) -> tuple[CatalogueSpec | None, list[str]]:
                                          "target": row.get("target")}
                 if row.get("max_points") not in (None, ""):
                     item["max_points"] = row.get("max_points")
+                if any(row.get(k) not in (None, "") for k in ("rule", "thresholds", "partial")):
+                    item["scoring"] = {"__line__": number, "rule": row.get("rule"),
+                                       "thresholds": _cell_text(row.get("thresholds")), "partial": row.get("partial")}
                 parent_code = _cell_text(row.get("parent"))
                 if parent_code not in (None, ""):
                     parent = by_code.get(str(parent_code).strip())
@@ -194,25 +200,27 @@ def _num(value: Decimal | None):
 
 
 def _criterion_rows(c, parent_code=None):
+    scored = c.scoring_rule or c.partial_ratio is not None or c.thresholds
     yield ("criterion", c.code, c.text, c.indicator_unit or None, _num(c.indicator_target),
-           _num(c.max_points), parent_code)
+           _num(c.max_points), parent_code, RULE_LABELS[c.scoring_rule or "rating"] if scored else None,
+           c.thresholds or None, _num(c.partial_ratio))
     for child in c.children:
         yield from _criterion_rows(child, c.code)
 
 
 def _table(catalogue):
     for area in catalogue.areas:
-        yield "area", area.code, area.name, None, None, None, None
+        yield "area", area.code, area.name, *[None] * 7
         for c in area.criteria:
             if c.group_id is None and c.parent_id is None:
                 yield from _criterion_rows(c)
         for group in area.groups:
-            yield "group", group.code, group.name, None, None, None, None
+            yield "group", group.code, group.name, *[None] * 7
             for c in group.criteria:
                 if c.parent_id is None:
                     yield from _criterion_rows(c)
     for subject in catalogue.adhoc_subjects:
-        yield "adhoc", None, subject.name, None, None, None, None
+        yield "adhoc", None, subject.name, *[None] * 7
 
 
 def build_xlsx(catalogue=None) -> bytes:
@@ -235,12 +243,14 @@ def build_xlsx(catalogue=None) -> bytes:
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = _BORDER
     rows = list(_table(catalogue)) if catalogue else [
-        ("area", "1.1", "Công tác chỉ đạo, điều hành", None, None, None, None),
-        ("criterion", "1.1.1", "Việc xây dựng, ban hành kế hoạch cải cách hành chính", None, None, 2, None),
-        ("group", "1.1.a", "Nhóm (không bắt buộc): các nội dung bên dưới thuộc nhóm này", None, None, None, None),
-        ("criterion", "1.1.a.1", "Tỷ lệ hồ sơ trực tuyến", "%", 60, 1.5, None),
-        ("criterion", "1.1.a.1.1", "Tiêu chí thành phần (cột “Thuộc mã”)", None, None, None, "1.1.a.1"),
-        ("adhoc", None, "Kiểm tra việc thực hiện kỷ luật, kỷ cương hành chính", None, None, None, None),
+        ("area", "1.1", "Công tác chỉ đạo, điều hành", *[None] * 7),
+        ("criterion", "1.1.1", "Việc xây dựng, ban hành kế hoạch cải cách hành chính", None, None, 2, None,
+         "Theo mức đánh giá", None, 0.5),
+        ("group", "1.1.a", "Nhóm (không bắt buộc): các nội dung bên dưới thuộc nhóm này", *[None] * 7),
+        ("criterion", "1.1.a.1", "Tỷ lệ hồ sơ trực tuyến", "%", 60, 1.5, None, "Tỷ lệ so với chỉ tiêu", None, None),
+        ("criterion", "1.1.a.2", "Tỷ lệ hồ sơ giải quyết đúng hạn", "%", 97, 2, None, "Theo ngưỡng", "97:2; 90:1", None),
+        ("criterion", "1.1.a.2.1", "Tiêu chí thành phần (cột “Thuộc mã”)", None, None, 0.5, "1.1.a.2", None, None, None),
+        ("adhoc", None, "Kiểm tra việc thực hiện kỷ luật, kỷ cương hành chính", *[None] * 7),
     ]
     for offset, (kind, *values) in enumerate(rows, start=1):
         r = header_row + offset
@@ -248,7 +258,7 @@ def build_xlsx(catalogue=None) -> bytes:
         for col, value in enumerate(values, start=2):
             cell = ws.cell(r, col, value)
             cell.border = _BORDER
-            if col in (2, 7):
+            if col in (2, 7, 9):
                 cell.number_format = "@"  # codes stay text ("1.10" is not 1.1)
             if col == 3:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -259,10 +269,13 @@ def build_xlsx(catalogue=None) -> bytes:
     choice = DataValidation(type="list", formula1='"Lĩnh vực,Nhóm,Nội dung,Đột xuất"', allow_blank=True)
     choice.add(f"A{header_row + 1}:A{last}")
     ws.add_data_validation(choice)
+    rules = DataValidation(type="list", formula1='"' + ",".join(RULE_LABELS.values()) + '"', allow_blank=True)
+    rules.add(f"H{header_row + 1}:H{last}")
+    ws.add_data_validation(rules)
     for col in range(header_row + 1, last + 1):
         ws.cell(col, 2).number_format = "@"
     for index, width in enumerate(WIDTHS):
-        ws.column_dimensions["ABCDEFG"[index]].width = width
+        ws.column_dimensions["ABCDEFGHIJ"[index]].width = width
     ws.freeze_panes = f"A{header_row + 1}"
     out = io.BytesIO()
     wb.save(out)

@@ -44,6 +44,9 @@ class CriterionSpec:
     indicator_unit: str = ""
     indicator_target: Decimal | None = None
     max_points: Decimal | None = None
+    scoring_rule: str = ""               # "" (= rating), rating, proportional, thresholds
+    partial_ratio: Decimal | None = None
+    thresholds: str = ""                 # "97:2; 90:1"
     children: list["CriterionSpec"] = field(default_factory=list)  # tiêu chí thành phần
 
     def walk(self, parent=None):
@@ -184,6 +187,47 @@ def _list(node, key, errs, line, what):
 
 
 MAX_DEPTH = 6
+RULE_NAMES = {"rating": "rating", "proportional": "proportional", "thresholds": "thresholds",
+              "theo muc danh gia": "rating", "ty le so voi chi tieu": "proportional", "theo nguong": "thresholds"}
+
+
+def _scoring(node, spec: CriterionSpec, errs, line):
+    """scoring: {rule: thresholds, thresholds: "97:2; 90:1", partial: 0.5} (see portal.scoring.rules)."""
+    from portal.scoring.rules import ThresholdError, format_thresholds, parse_thresholds
+
+    if node is None:
+        return
+    what = f"Cách chấm của nội dung {spec.code}"
+    if not isinstance(node, dict):
+        errs.add(line, f"{what}: “scoring” phải có dạng {{rule: thresholds, thresholds: \"97:2; 90:1\"}}.")
+        return
+    _check_keys(node, ("rule", "partial", "thresholds"), errs, line, what)
+    rule = node.get("rule") or "rating"
+    if not isinstance(rule, str) or fold(rule) not in RULE_NAMES:
+        errs.add(line, f"{what}: {errs.key('rule')} “{excerpt(rule, 30)}” không hợp lệ (dùng: rating, "
+                       "proportional hoặc thresholds).")
+        return
+    spec.scoring_rule = RULE_NAMES[fold(rule)]
+    if spec.max_points is None:
+        errs.add(line, f"{what}: cần có điểm tối đa.")
+    partial = _number(node.get("partial"), errs, line, f"{what}: tỷ lệ đạt một phần", Decimal(1))
+    spec.partial_ratio = partial
+    raw = node.get("thresholds")
+    if isinstance(raw, list):  # [[97, 2], [90, 1]]
+        raw = "; ".join(f"{p[0]}:{p[1]}" if isinstance(p, list) and len(p) == 2 else "?" for p in raw)
+    if raw not in (None, ""):
+        try:
+            steps = parse_thresholds(str(raw))
+        except ThresholdError as exc:
+            errs.add(line, f"{what}: {exc}")
+            return
+        if spec.max_points is not None and any(points > spec.max_points for _v, points in steps):
+            errs.add(line, f"{what}: điểm của một ngưỡng vượt điểm tối đa.")
+        spec.thresholds = format_thresholds(steps)
+    if spec.scoring_rule == "thresholds" and not spec.thresholds:
+        errs.add(line, f"{what}: chấm theo ngưỡng cần {errs.key('thresholds')}, ví dụ \"97:2; 90:1\".")
+    if spec.scoring_rule == "proportional" and not spec.indicator_target:
+        errs.add(line, f"{what}: chấm theo tỷ lệ cần chỉ tiêu (target) lớn hơn 0.")
 
 
 def _criterion(node, area_code, errs, parent_line, depth=0):
@@ -191,7 +235,8 @@ def _criterion(node, area_code, errs, parent_line, depth=0):
         errs.add(parent_line, f"Lĩnh vực {area_code}: mỗi nội dung kiểm tra phải có “code” và “text”.")
         return None
     line = node["__line__"]
-    _check_keys(node, ("code", "text", "indicator", "max_points", "criteria"), errs, line, "Nội dung kiểm tra")
+    _check_keys(node, ("code", "text", "indicator", "max_points", "scoring", "criteria"), errs, line,
+                "Nội dung kiểm tra")
     code = _text(node, "code", errs, line, "Nội dung kiểm tra", limit="criterion_code")
     text = _text(node, "text", errs, line, f"Nội dung {code or 'kiểm tra'}", limit="text")
     if code and area_code and not code.startswith(area_code + "."):
@@ -209,6 +254,7 @@ def _criterion(node, area_code, errs, parent_line, depth=0):
             spec.indicator_target = _number(indicator.get("target"), errs, line,
                                             f"Chỉ tiêu của nội dung {code}", MAX_TARGET)
     spec.max_points = _number(node.get("max_points"), errs, line, f"Điểm tối đa của nội dung {code}")
+    _scoring(node.get("scoring"), spec, errs, line)
     children = _list(node, "criteria", errs, line, f"Nội dung {code}")
     if children and depth >= MAX_DEPTH:
         errs.add(line, f"Nội dung {code}: tiêu chí lồng nhau quá {MAX_DEPTH} cấp.")
@@ -357,6 +403,13 @@ def dump(catalogue) -> str:
                 item["indicator"] = ind
             if c.max_points is not None:
                 item["max_points"] = _num(c.max_points)
+            if c.scoring_rule or c.partial_ratio is not None or c.thresholds:
+                sc = {"rule": c.scoring_rule or "rating"}
+                if c.partial_ratio is not None:
+                    sc["partial"] = _num(c.partial_ratio)
+                if c.thresholds:
+                    sc["thresholds"] = c.thresholds
+                item["scoring"] = sc
             if c.children:
                 item["criteria"] = [crit(x) for x in c.children]
             return item

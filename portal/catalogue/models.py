@@ -125,6 +125,10 @@ class Criterion(db.Model):
     indicator_unit: Mapped[str] = mapped_column(String(30), default="")
     indicator_target: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     max_points: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
+    # How points follow from a rating or the indicator value (portal.scoring.rules).
+    scoring_rule: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    partial_ratio: Mapped[Decimal | None] = mapped_column(Numeric(4, 2))
+    thresholds: Mapped[str] = mapped_column(String(300), default="", server_default="")
     position: Mapped[int] = mapped_column(default=0)
     search_text: Mapped[str] = mapped_column(Text, default="", info={"audit": False})
 

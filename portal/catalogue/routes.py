@@ -2,16 +2,22 @@ from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from portal.accounts import roles as R
 from portal.extensions import db
 from portal.text import nfc
+from flask_login import current_user
+
 from portal.web.access import require
+from portal.web.forms import EmptyForm
 from portal.web.htmx import render
 from portal.web.nav import nav
 from portal.web.params import db_int
 
 from portal.exports.xlsx import xlsx_response
+from portal.exports import lists as export_lists
+from portal.exports.table import export_response, wants_export
 
 from . import excelformat, fileformat, services
 from .models import Catalogue
@@ -38,8 +44,36 @@ def index():
     q = nfc(request.args.get("q", "")).strip()[:200]
     area_id = request.args.get("linh_vuc", type=db_int)
     criteria = services.search_criteria(catalogue, q, area_id) if catalogue else []
+    if catalogue and wants_export():
+        return export_response(export_lists.catalogue(catalogue, criteria))
+    refusal = services.deletion_refusal(catalogue) if catalogue and current_user.has_role(*R.MANAGERS) else None
     return render("catalogue/index.html", "results", catalogue=catalogue, years=years, q=q,
-                  area_id=area_id, criteria=criteria, import_form=ImportForm())
+                  area_id=area_id, criteria=criteria, import_form=ImportForm(),
+                  can_delete=bool(catalogue) and current_user.has_role(*R.MANAGERS) and refusal is None,
+                  delete_refusal=refusal, delete_form=EmptyForm())
+
+
+@bp.post("/<int:year>/xoa")
+@require(*R.MANAGERS)
+def delete(year: int):
+    """Delete a year imported by mistake; a year a round (or anything else) uses stays."""
+    catalogue = _by_year_kind(year)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    label, back = catalogue.label, url_for("catalogue.index", **catalogue.url_args)
+    try:
+        services.delete_catalogue(catalogue)
+        db.session.commit()
+    except ValueError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(back, code=303)
+    except IntegrityError:
+        db.session.rollback()
+        flash(f"Không thể xóa bộ nội dung “{label}”: đã có bản ghi gắn với nó.", "error")
+        return redirect(back, code=303)
+    flash(f"Đã xóa bộ nội dung “{label}”.", "success")
+    return redirect(url_for("catalogue.index"), code=303)
 
 
 def _by_year_kind(year: int) -> Catalogue:
@@ -77,7 +111,12 @@ def import_file():
         # Read one byte past the cap so an oversized upload is refused without reading it all.
         spec, errors = fileformat.parse(form.file.data.stream.read(excelformat.MAX_BYTES + 1))
         if spec is not None:
-            catalogue, errors, stats = services.import_catalogue(spec)
+            try:
+                catalogue, errors, stats = services.import_catalogue(spec)
+            except IntegrityError:  # a use the checks above did not foresee: refused, never a 500
+                db.session.rollback()
+                catalogue, errors = None, [f"Không nhập được bộ nội dung năm {spec.year}: tệp bỏ đi hoặc thay đổi "
+                                           "nội dung đang được dùng (phân công, báo cáo, tồn tại)."]
             if catalogue is not None:
                 db.session.commit()
                 flash(f"Đã nhập {catalogue.kind_label.lower() if spec.kind != 'inspection' else 'bộ nội dung'} năm {spec.year}: {spec.criteria_count()} nội dung "

@@ -73,6 +73,9 @@ def import_catalogue(spec: CatalogueSpec) -> tuple[Catalogue | None, list[str], 
                 "indicator_unit": c_spec.indicator_unit,
                 "indicator_target": c_spec.indicator_target,
                 "max_points": c_spec.max_points,
+                "scoring_rule": c_spec.scoring_rule,
+                "partial_ratio": c_spec.partial_ratio,
+                "thresholds": c_spec.thresholds,
                 "position": position,
             }
             changed = any(getattr(crit, k) != v for k, v in values.items())
@@ -96,8 +99,19 @@ def import_catalogue(spec: CatalogueSpec) -> tuple[Catalogue | None, list[str], 
         if code not in kept_groups:
             db.session.delete(group)
     for code, area in areas.items():
-        if code not in kept_areas:
+        if code in kept_areas:
+            continue
+        # An area goes with its criteria: refused (a message, never a database error) when it or
+        # one of them is used by an assignment, a report, a finding or an opened round.
+        used = _references("area", area.id) or any(
+            _references("criterion", c.id) for c in area.criteria)
+        if used:
+            errors.append(f"Không thể bỏ lĩnh vực “{code}. {area.name}” vì lĩnh vực hoặc nội dung của nó "
+                          "đã được dùng (phân công, báo cáo, tồn tại hoặc đợt kiểm tra đã mở).")
+        else:
             db.session.delete(area)
+    if errors:  # nothing more to do: the caller rolls back
+        return None, errors, stats
 
     existing = {s.name: s for s in cat.adhoc_subjects}
     cat.adhoc_subjects = [
@@ -114,11 +128,56 @@ def catalogue_for_year(year: int, kind: str = DEFAULT_KIND) -> Catalogue | None:
     return db.session.scalar(select(Catalogue).where(Catalogue.year == year, Catalogue.kind == kind))
 
 
+def current_year() -> int:
+    """The year the ward is working in: the year of a round taking or reviewing reports, else
+    today's year. Never "the newest imported": next year's catalogue may be loaded early."""
+    from portal.rounds.models import Round
+    from portal.timeutil import today
+
+    year = db.session.scalar(select(Round.year).where(Round.state.in_(("open", "review")))
+                             .order_by(Round.start_on.desc()).limit(1))
+    return year or today().year
+
+
 def current_catalogue(kind: str = DEFAULT_KIND) -> Catalogue | None:
-    """The newest year's catalogue, which is what most pages show by default."""
-    return db.session.scalar(select(Catalogue).where(Catalogue.kind == kind)
-                             .order_by(Catalogue.year.desc()).limit(1)) \
-        or db.session.scalar(select(Catalogue).order_by(Catalogue.year.desc()).limit(1))
+    """The current year's catalogue (see current_year); without one, the latest year before it,
+    and only when there is none before, the earliest after it. Of the kind asked for when the
+    ward has one, else of any kind."""
+    year = current_year()
+    for wanted in ((Catalogue.kind == kind,), ()):
+        found = (db.session.scalar(select(Catalogue).where(Catalogue.year == year, *wanted).limit(1))
+                 or db.session.scalar(select(Catalogue).where(Catalogue.year < year, *wanted)
+                                      .order_by(Catalogue.year.desc()).limit(1))
+                 or db.session.scalar(select(Catalogue).where(*wanted).order_by(Catalogue.year).limit(1)))
+        if found is not None:
+            return found
+    return None
+
+
+def deletion_refusal(catalogue: Catalogue) -> str | None:
+    """None when the year may be deleted (imported by mistake: nothing uses it), else why not."""
+    from portal.rounds.models import Round
+
+    rounds = db.session.scalars(select(Round.name).where(Round.catalogue_id == catalogue.id)).all()
+    if rounds:
+        return (f"Không thể xóa bộ nội dung “{catalogue.label}”: đã được dùng cho "
+                f"{len(rounds)} đợt kiểm tra ({', '.join(rounds[:3])}{'…' if len(rounds) > 3 else ''}).")
+    used = sum(_references("criterion", c_id) for c_id in db.session.scalars(
+        select(Criterion.id).where(Criterion.catalogue_id == catalogue.id)))
+    used += sum(_references("area", a.id) for a in catalogue.areas)
+    if used:
+        return (f"Không thể xóa bộ nội dung “{catalogue.label}”: đã có {used} bản ghi gắn với nó "
+                "(phân công, tồn tại, …). Hãy gỡ các bản ghi đó trước.")
+    return None
+
+
+def delete_catalogue(catalogue: Catalogue) -> None:
+    """Delete a year nothing uses (see deletion_refusal); the caller commits."""
+    refusal = deletion_refusal(catalogue)
+    if refusal:
+        raise ValueError(refusal)
+    db.session.delete(catalogue)
+    db.session.flush()
 
 
 def catalogue_from_args(args) -> Catalogue | None:

@@ -12,6 +12,8 @@ from portal.web.access import require
 from portal.web.htmx import render
 from portal.web.nav import home_panel, nav
 from portal.web.params import db_int
+from portal.exports import lists as export_lists
+from portal.exports.table import export_response, wants_export
 
 from . import figures as F
 from . import sources
@@ -56,6 +58,9 @@ def index():
         ctx["total"] = F.Counts()
         for c in ctx["by_area"]:
             ctx["total"].add(c)
+        if wants_export():
+            return export_response(export_lists.dashboard(rnd, ctx["by_area"], ctx["by_unit"], ctx["by_person"],
+                                                          F.MEASURES), f"Bảng điều khiển {rnd.name}")
     return render("dashboard/index.html", **ctx)
 
 
@@ -98,4 +103,7 @@ def drill():
         ctx.update(year=year, day=day)
     else:
         abort(404, "Không có danh sách chi tiết này: tham số không hợp lệ.")
+    if wants_export():
+        return export_response(export_lists.drill(ctx["title"], reports=ctx.get("reports"), findings=ctx.get("findings"),
+                                                  remedies=ctx.get("remedies"), remedy_statuses=REMEDY_STATUSES))
     return render("dashboard/drill.html", "list", **ctx)

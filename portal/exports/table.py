@@ -56,13 +56,15 @@ def wants_export() -> bool:
     return request.args.get(EXPORT_ARG) == EXPORT_VALUE
 
 
-def export_response(spec: TableSpec):
-    name = spec.filename or spec.title
-    return xlsx_response(build_workbook([spec.sheet()]), f"{name} {today():%d-%m-%Y}.xlsx")
+def export_response(specs: TableSpec | Sequence[TableSpec], filename: str = ""):
+    """One sheet per table (a page with several tables gives a workbook of several sheets)."""
+    specs = [specs] if isinstance(specs, TableSpec) else list(specs)
+    name = filename or specs[0].filename or specs[0].title
+    return xlsx_response(build_workbook([s.sheet() for s in specs]), f"{name} {today():%d-%m-%Y}.xlsx")
 
 
-def export_if_asked(spec_builder: Callable[[], TableSpec]):
+def export_if_asked(spec_builder: Callable[[], TableSpec | Sequence[TableSpec]], filename: str = ""):
     """The .xlsx response when the URL asks for it, else None (the view renders its page)."""
     if not wants_export():
         return None
-    return export_response(spec_builder())
+    return export_response(spec_builder(), filename)

@@ -35,13 +35,21 @@ def unit_choices(blank="— Không xác định —"):
     return {"": blank} | {u.id: u.name for u in units}
 
 
-def area_choices(blank="— Không xác định —"):
-    catalogue = current_catalogue()
+def _catalogue(year=None):
+    """The catalogue of the year the record belongs to (another year's areas would not match
+    its saved ids, and saving the form unchanged would wipe them)."""
+    from portal.catalogue.services import catalogue_for_year
+
+    return (catalogue_for_year(year) if year else None) or current_catalogue()
+
+
+def area_choices(blank="— Không xác định —", year=None):
+    catalogue = _catalogue(year)
     return {"": blank} | ({a.id: a.label for a in catalogue.areas} if catalogue else {})
 
 
-def criterion_choices(blank="— Không xác định —"):
-    catalogue = current_catalogue()
+def criterion_choices(blank="— Không xác định —", year=None):
+    catalogue = _catalogue(year)
     out = {"": blank}
     if catalogue:
         for area in catalogue.areas:
@@ -69,10 +77,10 @@ class FindingForm(FlaskForm):
     cause_detail = TextAreaField("Phân tích nguyên nhân")
     recommendation = TextAreaField("Kiến nghị")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, year=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.area_id.choices = area_choices()
-        self.criterion_id.choices = criterion_choices()
+        self.area_id.choices = area_choices(year=year)
+        self.criterion_id.choices = criterion_choices(year=year)
         self.unit_id.choices = unit_choices()
         self.person_id.choices = people_choices()
 

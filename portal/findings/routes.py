@@ -145,7 +145,7 @@ def new():
 @require(*R.MANAGERS)
 def edit(finding_id: int):
     finding = db.session.get(Finding, finding_id) or abort(404)
-    form = FindingForm(obj=finding if request.method == "GET" else None)
+    form = FindingForm(obj=finding if request.method == "GET" else None, year=finding.year)
     failed = False
     if request.method == "GET":
         form.found_on.data = finding.found_on.isoformat()

@@ -20,6 +20,8 @@ from portal.web.forms import EmptyForm
 from portal.web.htmx import is_htmx, render
 from portal.web.nav import home_panel, nav
 from portal.web.params import db_int
+from portal.exports import lists as export_lists
+from portal.exports.table import export_response, wants_export
 
 from . import checks, registry_xlsx, services
 from .forms import (CheckForm, DossierForm, DrawForm, FileForm, HolidayForm, NewProcedureForm,
@@ -218,6 +220,8 @@ def holidays():
     year = request.args.get("nam", type=db_int) or today().year
     if not 2000 <= year <= 2100:
         year = today().year
+    if wants_export():
+        return export_response(export_lists.holidays(year, services.holidays_of(year)))
     return _holiday_page(year)
 
 
@@ -264,6 +268,8 @@ def checks_list():
     rows = db.session.scalars(select(SampleCheck).order_by(SampleCheck.year.desc(), SampleCheck.period_end.desc(),
                                                            SampleCheck.id.desc())).all()
     rates = {c.id: checks.results(c).overall.rate for c in rows if c.status != "draft"}
+    if wants_export():
+        return export_response(export_lists.sample_checks(rows, rates))
     return render("iso/checks.html", rows=rows, rates=rates)
 
 
@@ -315,7 +321,10 @@ def _load_check(check_id: int) -> SampleCheck:
 @bm.get("/<int:check_id>")
 @require(*READ_CHECKS)
 def check(check_id: int):
-    return _check_page(_load_check(check_id))
+    check = _load_check(check_id)
+    if wants_export():
+        return export_response(export_lists.check_results(check, checks.results(check)), f"Kết quả {check.title}")
+    return _check_page(check)
 
 
 @bm.post("/<int:check_id>/ho-so")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import mimetypes
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -114,7 +115,8 @@ def run(app, job_id: int) -> None:
 
             name, data = KINDS[kind](params, progress)
             db.session.commit()  # whatever the function left open
-            stored = store_bytes(data, name, user_id)
+            # The result's type follows its name (a PDF, a .docx, a round's .zip archive).
+            stored = store_bytes(data, name, user_id, mimetypes.guess_type(name)[0] or "application/pdf")
             if kind in ON_DONE:
                 ON_DONE[kind](params, stored)
             _update(job_id, status="done", progress=100, result_file_id=stored.id, finished_at=now_utc(),

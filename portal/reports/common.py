@@ -93,8 +93,9 @@ def is_draft(rnd) -> bool:
 
 
 def decided(report) -> bool:
-    """Only what the author sent counts as a result: never an unsent draft or a blank status."""
-    return bool(report.submitted_at) and report.state != "draft" and bool(report.status)
+    """Only what the author sent counts as a result: never an unsent (or withdrawn) draft, nor a
+    report without a status."""
+    return report.state in ("submitted", "clarify") and bool(report.status)
 
 
 def document(kind: str, *, doc_type: str, type_code: str, title: str, subtitle: str, file_stem: str,

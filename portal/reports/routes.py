@@ -48,7 +48,7 @@ def _pdf(data: bytes, name: str) -> Response:
 def index():
     rounds = db.session.scalars(select(Round).where(Round.state != "draft")
                                 .order_by(Round.year.desc(), Round.start_on.desc())).all()
-    return render("reports/index.html", rounds=rounds)
+    return render("reports/index.html", rounds=rounds, can_manage=current_user.has_role(*R.MANAGERS))
 
 
 @bp.get("/dot/<int:round_id>")
@@ -277,3 +277,96 @@ def minutes_edit(round_id, unit_id):
     return render("reports/minutes_form.html", rnd=rnd, unit=unit, record=record, team=team,
                   members=members, team_ids=team_ids, errors=errors, warnings=M.warnings(rnd, record),
                   can_edit=can_edit and rnd.state != "closed", form=EmptyForm(), values=request.form), status
+
+
+TEAM_ROLES = ("Trưởng đoàn", "Phó Trưởng đoàn", "Thành viên", "Thư ký")
+
+
+@bp.route("/ho-so-nam/<int:year>", methods=["GET", "POST"])
+@require(*R.MANAGERS)
+def year_records(year):
+    """The year's inspection plan and the decision forming the team (số, ngày, người ký; members
+    and their roles): every document of the year cites them."""
+    from portal.text import clean
+
+    from .forms import YearRecordsForm
+    from .models import TeamRole, YearRecords
+
+    if not 2000 <= year <= 2100:
+        abort(404, "Năm không hợp lệ.")
+    row = db.session.scalar(select(YearRecords).where(YearRecords.year == year))
+    form = YearRecordsForm(obj=row)
+    team_rounds = db.session.scalars(select(Round).where(Round.year == year)).all()
+    people = sorted({u for r in team_rounds for u in ([r.leader] if r.leader else []) + list(r.members)},
+                    key=lambda u: u.full_name)
+    roles = {r.user_id: r.role for r in row.roles} if row else {}
+    if request.method == "GET" and row is not None:
+        form.version.data = row.version
+    if form.validate_on_submit():
+        if row is not None and form.version.data != str(row.version):
+            return error_response(409, "Hồ sơ vừa được người khác cập nhật; hãy tải lại trang rồi sửa lại.")
+        if row is None:
+            row = YearRecords(year=year)
+            db.session.add(row)
+        for name in ("plan_number", "plan_signer", "plan_signer_title", "decision_number", "decision_signer",
+                     "decision_signer_title"):
+            setattr(row, name, clean(form[name].data or ""))
+        row.plan_date, row.decision_date = form.plan_date.data, form.decision_date.data
+        row.roles = [TeamRole(user_id=u.id, role=request.form.get(f"vai_tro_{u.id}"), position=i)
+                     for i, u in enumerate(people) if request.form.get(f"vai_tro_{u.id}") in TEAM_ROLES]
+        db.session.commit()
+        flash(f"Đã lưu Kế hoạch và Quyết định thành lập Đoàn kiểm tra năm {year}.", "success")
+        return redirect(url_for("reports.year_records", year=year), code=303)
+    return render("reports/year_records.html", form=form, year=year, people=people, roles=roles,
+                  team_roles=TEAM_ROLES), (422 if form.errors else 200)
+
+
+@bp.get("/dot/<int:round_id>/tu-kiem-tra/<int:unit_id>.<fmt>")
+def self_report(round_id, unit_id, fmt="pdf"):
+    """A unit's self-inspection report (the unit issues it, its head signs)."""
+    from . import unit_documents
+
+    rnd = _readable_round(round_id)
+    _fmt(fmt)
+    unit = db.session.get(Unit, unit_id) or abort(404, "Không tìm thấy đơn vị.")
+    document = unit_documents.self_report(rnd.id, unit.id)
+    db.session.commit()
+    return _send(document, fmt)
+
+
+@bp.get("/dot/<int:round_id>/ket-luan/<int:unit_id>.<fmt>")
+def conclusion(round_id, unit_id, fmt="pdf"):
+    """Thông báo kết luận kiểm tra to one unit."""
+    from . import unit_documents
+
+    rnd = _readable_round(round_id)
+    _fmt(fmt)
+    unit = db.session.get(Unit, unit_id) or abort(404, "Không tìm thấy đơn vị.")
+    document = unit_documents.conclusion(rnd.id, unit.id, request.args.get("so", ""))
+    db.session.commit()
+    return _send(document, fmt)
+
+
+@bp.get("/nam/<int:year>/bao-cao.<fmt>")
+@require(R.LEADER, *R.MANAGERS, R.INSPECTOR)
+def year_report(year, fmt="pdf"):
+    """The ward's year-end report (both rounds, ad-hoc log, ISO, remedies, good practices)."""
+    from . import year_report as Y
+
+    _fmt(fmt)
+    if not 2000 <= year <= 2100:
+        abort(404, "Năm không hợp lệ.")
+    document = Y.build(year, request.args.get("so", ""))
+    db.session.commit()
+    return _send(document, fmt)
+
+
+@bp.post("/dot/<int:round_id>/ho-so.zip")
+def archive(round_id):
+    """The round's archive is built in the background (dozens of documents): start the job and
+    show its progress page, which offers the .zip when done."""
+    rnd = _readable_round(round_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    job = jobs.submit("round_archive", {"round_id": rnd.id, "title": f"Hồ sơ kiểm tra — {rnd.name}"}, current_user)
+    return redirect(url_for("jobs.show", job_id=job.id), code=303)

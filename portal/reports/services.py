@@ -24,6 +24,7 @@ def to_local_date(value):
 
 
 DEFAULT_JOB_THRESHOLD = 150
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class RuleError(Exception):
@@ -74,7 +75,7 @@ def _attach_sign_off_pdf(params: dict, stored) -> None:
         row.pdf_file_id = stored.id
         document = approved_document(row)
         row.docx_file_id = jobs.store_bytes(documents.render_word(document), document.file_stem + ".docx",
-                                            row.leader_id).id
+                                            row.leader_id, DOCX).id
 
 
 @jobs.register("sign_off_pdf", on_done=_attach_sign_off_pdf)
@@ -103,7 +104,7 @@ def approved_document(row: SignOff):
 def attach_files(row: SignOff, pdf: bytes, docx: bytes, user) -> None:
     stem = summary_file_name(row.round.name)[:-4] + " (đã phê duyệt)"
     row.pdf_file_id = jobs.store_bytes(pdf, stem + ".pdf", user.id).id
-    row.docx_file_id = jobs.store_bytes(docx, stem + ".docx", user.id).id
+    row.docx_file_id = jobs.store_bytes(docx, stem + ".docx", user.id, DOCX).id
 
 
 def sign_off(rnd: Round, user, directive: str, number: str = "") -> SignOff:
@@ -132,3 +133,11 @@ def sign_off(rnd: Round, user, directive: str, number: str = "") -> SignOff:
 def sign_offs(round_id: int) -> list[SignOff]:
     return db.session.scalars(select(SignOff).where(SignOff.round_id == round_id)
                               .order_by(SignOff.signed_at.desc(), SignOff.id.desc())).all()
+
+
+@jobs.register("round_archive")
+def round_archive_job(params: dict, progress) -> tuple[str, bytes]:
+    """Every document of a round (PDF and Word), the approved report, the evidence and a manifest."""
+    from . import archive
+
+    return archive.build(params["round_id"], progress)

@@ -32,9 +32,11 @@ def save_report(report: Report, data: dict, *, submit: bool = False, user=None) 
     report.difficulties = clean(data.get("difficulties"))
     report.proposals = clean(data.get("proposals"))
     report.indicator_value = _decimal(data.get("indicator_value"), "Giá trị chỉ tiêu", low=0)
-    max_points = report.criterion.max_points
+    max_points = report.item.max_points
     score = _decimal(data.get("self_score"), "Điểm tự chấm", low=0, high=max_points)
     report.self_score = score if max_points is not None else None
+    if "self_justification" in data:
+        report.self_justification = clean(data.get("self_justification"))[:5000]
     report.updated_at = now_utc()
     if submit:
         if not status:

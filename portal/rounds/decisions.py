@@ -29,9 +29,9 @@ def record_not_submitted(report: Report, user, reason: str, today: date) -> Revi
     rated Chưa đạt with the reason. It stays unsubmitted in every figure (no submitted_at)."""
     ensure_writable(report.round)
     if report.state != "draft" or report.submitted_at is not None:
-        raise RuleError(f"Nội dung {report.criterion.code}: chỉ ghi nhận “Không gửi báo cáo” với báo cáo chưa gửi.")
+        raise RuleError(f"Nội dung {report.item.code}: chỉ ghi nhận “Không gửi báo cáo” với báo cáo chưa gửi.")
     if today <= report.round.report_deadline:
-        raise RuleError(f"Nội dung {report.criterion.code}: chưa hết hạn gửi báo cáo "
+        raise RuleError(f"Nội dung {report.item.code}: chưa hết hạn gửi báo cáo "
                         f"({report.round.report_deadline:%d/%m/%Y}).")
     reason = clean(reason)
     review = report.review or Review(report=report)
@@ -77,13 +77,13 @@ def bulk_decide(rnd: Round, user, report_ids, decision: str, comment: str, today
     if not ids:
         raise RuleError("Vui lòng chọn ít nhất một báo cáo.")
     reports = db.session.scalars(select(Report).where(Report.round_id == rnd.id, Report.id.in_(ids))
-                                 .options(joinedload(Report.criterion), joinedload(Report.review))
+                                 .options(joinedload(Report.criterion), joinedload(Report.frozen), joinedload(Report.review))
                                  .order_by(Report.id)).unique().all()
     if len(reports) != len(ids):
         raise RuleError("Có báo cáo không thuộc đợt kiểm tra này.")
     errors = []
     for report in reports:
-        code = report.criterion.code
+        code = report.item.code
         try:
             if decision == NOT_SUBMITTED:
                 if not can_decide(user, report):
@@ -123,7 +123,8 @@ def close_blockers(rnd: Round) -> list[Blocker]:
     reports = db.session.scalars(
         select(Report).join(Report.criterion).join(Criterion.area)
         .where(Report.round_id == rnd.id, Report.author_id.is_not(None))
-        .options(joinedload(Report.review), joinedload(Report.criterion), joinedload(Report.author))
+        .options(joinedload(Report.review), joinedload(Report.criterion), joinedload(Report.frozen),
+                 joinedload(Report.author))
         .order_by(Area.position, Criterion.position)).unique().all()
     out = []
     for r in reports:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from portal.extensions import db
 
 from .models import ClarificationMessage, Evaluation, Report, Review, Round
-from .services import person_in_charge
+from .services import freeze_criteria, person_in_charge
 
 # Who answers for each area when the assignments area has nothing yet.
 AREA_AUTHORS = {"1.1": "vp.thu", "1.2": "vp.khoa", "1.3": "tt.mai", "1.4": "vhxh.ha",
@@ -74,6 +74,8 @@ def seed(context):
         rows += [rep1, rep2]
     db.session.add_all(rows)
     db.session.flush()
+    freeze_criteria(r1)
+    freeze_criteria(r2)
     # One clarification thread on a submitted report of Đợt 2.
     target = next(r for r in rows if r.round_id == r2.id and r.state == "submitted" and r.review is None)
     target.state = "clarify"

@@ -37,6 +37,7 @@ class ReportForm(FlaskForm):
     difficulties = TextAreaField("Khó khăn, vướng mắc")
     proposals = TextAreaField("Kiến nghị, đề xuất")
     self_score = StringField("Điểm tự chấm")
+    self_justification = TextAreaField("Giải trình điểm tự chấm", validators=[Length(max=5000)])
     version = HiddenField()
 
 
@@ -44,6 +45,7 @@ class ReviewForm(FlaskForm):
     rating = SelectField("Kết quả đánh giá", choices={"": "— Chọn mức đánh giá —", **RATINGS}, validate_choice=False)
     comment = TextAreaField("Nhận xét của đoàn")
     appraised_score = StringField("Điểm thẩm định")
+    appraisal_reason = TextAreaField("Lý do điểm thẩm định khác điểm tự chấm", validators=[Length(max=5000)])
     version = HiddenField()
 
 

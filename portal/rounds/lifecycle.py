@@ -15,7 +15,7 @@ from portal.notifications import events
 from portal.text import clean
 from portal.timeutil import now_utc
 
-from .models import Report, ReportDocument, Round
+from .models import Report, ReportDocument, Round, RoundCriterion
 from .rules import RuleError
 
 
@@ -121,7 +121,24 @@ def open_round(rnd: Round, assignees: dict | None = None, criteria=None) -> int:
         db.session.add(report)
         created += 1
     db.session.flush()
+    freeze_criteria(rnd)
     return created
+
+
+def freeze_criteria(rnd: Round) -> int:
+    """Copy each criterion the round's reports answer for, as it reads now (once per criterion):
+    the round is judged against this copy whatever the catalogue becomes."""
+    from portal.catalogue.models import AreaGroup  # noqa: F401  (criterion.group is loaded below)
+
+    have = set(db.session.scalars(select(RoundCriterion.criterion_id).where(RoundCriterion.round_id == rnd.id)))
+    criteria = db.session.scalars(
+        select(Criterion).join(Report, Report.criterion_id == Criterion.id).where(Report.round_id == rnd.id)
+        .options(selectinload(Criterion.area), selectinload(Criterion.group),
+                 selectinload(Criterion.parent))).unique().all()
+    rows = [RoundCriterion.copy_of(rnd.id, c) for c in criteria if c.id not in have]
+    db.session.add_all(rows)
+    db.session.flush()
+    return len(rows)
 
 
 def create_round(catalogue, *, name, kind, start_on, end_on, report_deadline=None, period_from=None,

@@ -1,11 +1,13 @@
 """Rounds (đợt kiểm tra), the self-assessment reports in them, the team's reviews and the
 clarification threads. A report snapshots who was in charge of its criterion when the round
 opened, so later re-assignments never rewrite history."""
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import JSON, Column, ForeignKey, Numeric, String, Table, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import and_
+from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from portal.extensions import db
 from portal.timeutil import now_utc
@@ -101,6 +103,7 @@ class Report(db.Model):
     difficulties: Mapped[str] = mapped_column(Text, default="")
     proposals: Mapped[str] = mapped_column(Text, default="")
     self_score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
+    self_justification: Mapped[str] = mapped_column(Text, default="", server_default="")  # giải trình điểm tự chấm
     submitted_at: Mapped[datetime | None]
     late: Mapped[bool] = mapped_column(default=False)
     # The secretariat let this report in after the round moved to review (a named exception).
@@ -121,6 +124,11 @@ class Report(db.Model):
         back_populates="report", order_by="ClarificationMessage.id", cascade="all, delete-orphan")
     review: Mapped["Review | None"] = relationship(back_populates="report", uselist=False,
                                                    cascade="all, delete-orphan")
+    # The criterion as this round judged it (frozen when the round opened), when there is one.
+    frozen: Mapped["RoundCriterion | None"] = relationship(
+        primaryjoin=lambda: and_(foreign(RoundCriterion.round_id) == Report.round_id,
+                                 foreign(RoundCriterion.criterion_id) == Report.criterion_id),
+        viewonly=True, uselist=False)
     versions: Mapped[list["ReportVersion"]] = relationship(
         back_populates="report", order_by="ReportVersion.number", cascade="all, delete-orphan")
 
@@ -138,6 +146,82 @@ class Report(db.Model):
     @property
     def state_label(self):
         return REPORT_STATES.get(self.state, self.state)
+
+    @property
+    def item(self):
+        """What the report answers for, as shown and printed: the round's frozen copy of the
+        criterion once the round has opened, else the live catalogue row."""
+        return self.frozen or self.criterion
+
+
+@dataclass(frozen=True)
+class FrozenArea:
+    id: int | None
+    code: str
+    name: str
+    position: int
+
+    @property
+    def label(self):
+        return f"{self.code}. {self.name}"
+
+
+class RoundCriterion(db.Model):
+    """A criterion as a round judged it, copied when the round opens, so later catalogue imports
+    and edits never change an opened round's pages, figures or documents. Read through
+    Report.item, which has the same names as Criterion (code, text, area.code/name/label, …).
+
+    Scoring columns (max_points, indicator target/unit) belong to the scoring area; until they
+    are copied here they are read from the live criterion (see the properties below)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), index=True)
+    criterion_id: Mapped[int | None] = mapped_column(ForeignKey("criterion.id", ondelete="SET NULL"), index=True)
+    code: Mapped[str] = mapped_column(String(30))
+    text: Mapped[str] = mapped_column(Text)
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id", ondelete="SET NULL"))
+    area_code: Mapped[str] = mapped_column(String(20))
+    area_name: Mapped[str] = mapped_column(String(300))
+    area_position: Mapped[int] = mapped_column(default=0)
+    # The levels between the area and the criterion as they read then: its group, its parents.
+    level_path: Mapped[list] = mapped_column(JSON, default=list)
+    position: Mapped[int] = mapped_column(default=0)
+
+    criterion = relationship("Criterion")
+
+    __table_args__ = (UniqueConstraint("round_id", "criterion_id"),)
+
+    @classmethod
+    def copy_of(cls, round_id: int, criterion) -> "RoundCriterion":
+        area = criterion.area
+        return cls(round_id=round_id, criterion_id=criterion.id, code=criterion.code, text=criterion.text,
+                   area_id=area.id, area_code=area.code, area_name=area.name, area_position=area.position,
+                   level_path=list(criterion.level_path), position=criterion.position)
+
+    @property
+    def area(self) -> FrozenArea:
+        return FrozenArea(self.area_id, self.area_code, self.area_name, self.area_position)
+
+    @property
+    def level_label(self) -> str:
+        return " › ".join(self.level_path or [])
+
+    # Scoring and indicators: from the live criterion until the scoring area freezes them too.
+    @property
+    def max_points(self):
+        return self.criterion.max_points if self.criterion else None
+
+    @property
+    def indicator_unit(self):
+        return self.criterion.indicator_unit if self.criterion else ""
+
+    @property
+    def indicator_target(self):
+        return self.criterion.indicator_target if self.criterion else None
+
+    @property
+    def is_indicator(self) -> bool:
+        return bool(self.indicator_unit) or self.indicator_target is not None
 
 
 class ReportVersion(db.Model):
@@ -193,6 +277,7 @@ class Review(db.Model):
     rating: Mapped[str] = mapped_column(String(20), default="")
     comment: Mapped[str] = mapped_column(Text, default="")
     appraised_score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
+    appraisal_reason: Mapped[str] = mapped_column(Text, default="", server_default="")  # where it differs
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     reviewed_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)

@@ -21,7 +21,7 @@ def _report_options():
     crit = joinedload(Report.criterion)
     # group and parent: the level shown with each criterion ("a) Công tác chỉ đạo…")
     return (crit.joinedload(Criterion.area), crit.joinedload(Criterion.group),
-            crit.joinedload(Criterion.parent), joinedload(Report.author),
+            crit.joinedload(Criterion.parent), joinedload(Report.frozen), joinedload(Report.author),
             joinedload(Report.unit), joinedload(Report.review))
 
 
@@ -106,7 +106,7 @@ def progress(reports: list[Report], key) -> list[Progress]:
 
 
 def area_progress(reports):
-    return progress(reports, lambda r: (r.criterion.area_id, r.criterion.area.label))
+    return progress(reports, lambda r: (r.item.area_id, r.item.area.label))
 
 
 def unit_progress(reports):

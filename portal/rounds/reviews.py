@@ -20,7 +20,7 @@ from .rules import RuleError, _decimal, ensure_writable
 # Review, clarification, findings
 # --------------------------------------------------------------------------------------------
 def save_review(report: Report, user, *, rating: str, comment: str, appraised_score=None,
-                version=None) -> Review:
+                version=None, appraisal_reason: str | None = None) -> Review:
     from portal.web.concurrency import check_version
 
     ensure_writable(report.round)
@@ -34,11 +34,17 @@ def save_review(report: Report, user, *, rating: str, comment: str, appraised_sc
         db.session.add(review)
     elif version is not None:
         check_version(review, version)
-    max_points = report.criterion.max_points
+    max_points = report.item.max_points
     score = _decimal(appraised_score, "Điểm thẩm định", low=0, high=max_points)
     review.rating = rating
     review.comment = clean(comment)
     review.appraised_score = score if max_points is not None else None
+    if appraisal_reason is not None:
+        review.appraisal_reason = clean(appraisal_reason)[:5000]
+    # The appraised score records a difference from the self-score: say why.
+    if (review.appraised_score is not None and report.self_score is not None
+            and review.appraised_score != report.self_score and not review.appraisal_reason):
+        raise RuleError("Điểm thẩm định khác điểm tự chấm: vui lòng ghi lý do.")
     review.reviewer_id = user.id
     review.reviewed_at = now_utc()
     db.session.flush()
@@ -93,7 +99,7 @@ def record_finding(report: Report, user, *, description: str, cause: str, recomm
     if cause not in CAUSES:
         raise RuleError("Vui lòng chọn nguyên nhân (chủ quan hoặc khách quan).")
     finding = Finding(source="round", source_id=report.id, round_id=report.round_id,
-                      year=report.round.year, found_on=found_on, area_id=report.criterion.area_id,
+                      year=report.round.year, found_on=found_on, area_id=report.item.area_id,
                       criterion_id=report.criterion_id, unit_id=report.unit_id,
                       person_id=report.author_id, description=description, cause=cause,
                       recommendation=clean(recommendation), created_by_id=user.id)

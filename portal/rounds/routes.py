@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from portal.accounts import roles as R
 from portal.accounts.models import Unit, User
 from portal.catalogue import services as catalogue_services
+from portal.scoring import rules as scoring_rules
 from portal.catalogue.models import Catalogue
 from portal.extensions import db
 from portal.timeutil import today
@@ -17,6 +18,8 @@ from portal.web.forms import EmptyForm
 from portal.web.htmx import hx_redirect, is_htmx, render
 from portal.web.nav import home_panel, nav
 from portal.web.params import db_int
+from portal.exports import lists as export_lists
+from portal.exports.table import export_response, wants_export
 
 from . import services as S
 from .forms import (DocumentForm, EvaluationForm, FindingForm, MessageForm, ReopenForm, ReportForm,
@@ -83,6 +86,8 @@ def _people():
 @bp.get("/")
 def index():
     rounds = db.session.scalars(select(Round).order_by(Round.year.desc(), Round.start_on.desc())).all()
+    if wants_export():
+        return export_response(export_lists.rounds(rounds))
     return render("rounds/index.html", rounds=rounds, can_manage=S.is_manager(current_user))
 
 
@@ -176,12 +181,15 @@ def show(round_id):
         return redirect(url_for("rounds.mine", round_id=rnd.id))
     area_id = request.args.get("linh_vuc", type=db_int)
     reports = S.round_reports(rnd.id)
-    rows = [r for r in reports if r.criterion.area_id == area_id] if area_id else []
+    rows = [r for r in reports if r.item.area_id == area_id] if area_id else []
     scores = None
-    if any(r.criterion.max_points is not None for r in reports):
+    if any(r.item.max_points is not None for r in reports):
         own_areas, own = S.round_scores(reports)
         appraised_areas, appraised = S.round_scores(reports, appraised=True)
         scores = {"own_areas": own_areas, "own": own, "appraised_areas": appraised_areas, "appraised": appraised}
+    if wants_export():
+        return export_response(export_lists.round_progress(rnd, S.area_progress(reports), S.unit_progress(reports),
+                                                           S.PHASES), f"Tiến độ {rnd.name}")
     return render("rounds/show.html", "drill" if area_id else None, rnd=rnd, reports=reports,
                   areas=S.area_progress(reports), units=S.unit_progress(reports), rows=rows,
                   area_id=area_id, scores=scores, phases=S.PHASES, transitions=S.TRANSITIONS, labels=S.TRANSITION_LABELS,
@@ -212,6 +220,8 @@ def move(round_id):
 def mine(round_id):
     rnd = _round(round_id)
     reports = S.my_reports(current_user, rnd.id)
+    if wants_export():
+        return export_response(export_lists.my_reports(rnd, reports))
     return render("rounds/mine.html", rnd=rnd, reports=reports, days_left=(rnd.report_deadline - today()).days)
 
 
@@ -224,6 +234,8 @@ def queue(round_id):
                "person_id": args.get("nguoi", type=db_int), "state": args.get("trang_thai") or None,
                "rating": args.get("danh_gia") or None, "late": args.get("tre") == "1"}
     reports = S.round_reports(rnd.id, **filters)
+    if wants_export():
+        return export_response(export_lists.review_queue(rnd, reports))
     authors = db.session.scalars(select(User).join(Report, Report.author_id == User.id)
                                  .where(Report.round_id == rnd.id).distinct().order_by(User.full_name)).all()
     units = db.session.scalars(select(Unit).join(Report, Report.unit_id == Unit.id)
@@ -280,6 +292,10 @@ def _report_page(report: Report, *, form=None, review_form=None, status=200):
                                   and report.late_allowed_at is None),
                   reusable=S.reusable_files(report) if S.can_edit_report(user, report) else [],
                   findings=findings, message_form=MessageForm(), finding_form=FindingForm(),
+                  scoring_rule=scoring_rules.describe(report.criterion),
+                  suggested=scoring_rules.criterion_suggestion(
+                      report.criterion, rating=report.review.rating if report.review else "",
+                      value=report.indicator_value),
                   document_form=DocumentForm(), action_form=EmptyForm(), status=status)
 
 
@@ -429,7 +445,7 @@ def review(report_id):
         abort(400)
     try:
         S.save_review(report, current_user, rating=form.rating.data, comment=form.comment.data,
-                      appraised_score=form.appraised_score.data,
+                      appraised_score=form.appraised_score.data, appraisal_reason=form.appraisal_reason.data,
                       # the page was read before a review existed, or at an older version
                       version=(form.version.data or "") if report.review else None)
     except S.RuleError as exc:
@@ -515,11 +531,14 @@ def evaluations(round_id):
         return _commit("Đã lưu nhận xét, đánh giá.", back)
     reports = S.round_reports(rnd.id)
     findings = S.findings_for_round(rnd.id)
-    by_area = S.figures(reports, findings, lambda r: r.criterion.area_id)
+    by_area = S.figures(reports, findings, lambda r: r.item.area_id)
     by_person = S.figures([r for r in reports if r.author_id], findings, lambda r: r.author_id)
     people = sorted({r.author for r in reports if r.author}, key=lambda u: u.full_name)
     evals = {(e.area_id, e.person_id): e for e in db.session.scalars(
         select(Evaluation).where(Evaluation.round_id == rnd.id))}
+    if wants_export():
+        return export_response(export_lists.evaluations(rnd, rnd.catalogue.areas, people, by_area, by_person, evals),
+                               f"Nhận xét {rnd.name}")
     return render("rounds/evaluations.html", rnd=rnd, areas=rnd.catalogue.areas, people=people,
                   by_area=by_area, by_person=by_person, evals=evals, ratings=RATINGS,
                   can_evaluate=S.can_evaluate(current_user, rnd), form=EvaluationForm())

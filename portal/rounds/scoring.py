@@ -49,7 +49,7 @@ def score_totals(lines: list[ScoreLine]) -> tuple[dict[str, ScoreTotal], ScoreTo
 
 
 def round_scores(reports: list[Report], appraised: bool = False):
-    lines = [ScoreLine(area=r.criterion.area.code, max_points=r.criterion.max_points,
+    lines = [ScoreLine(area=r.item.area.code, max_points=r.item.max_points,
                        score=(r.review.appraised_score if r.review else None) if appraised else r.self_score,
                        not_applicable=r.status == "na") for r in reports]
     return score_totals(lines)

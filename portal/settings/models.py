@@ -27,6 +27,14 @@ class WardSettings(db.Model):
     # Per document type: header, number code, signer lines and recipients (portal.settings.documents
     # holds the defaults; only what the ward changed is stored).
     doc_profiles: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Login sessions: ended after this long without a request, and this long after login
+    # whatever happens (a remembered login lasts remember_days instead, then ends too).
+    session_idle_minutes: Mapped[int] = mapped_column(default=60)
+    session_max_hours: Mapped[int] = mapped_column(default=12)
+    remember_days: Mapped[int] = mapped_column(default=14)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     audit_label = "Cài đặt phường"
 
