@@ -115,6 +115,9 @@ def _register_web(app: Flask) -> None:
     wtforms_vi.install()
     wtforms_markup.install()
     app.jinja_env.globals["form_ids"] = wtforms_markup.form_ids
+    from .web import pwa
+
+    pwa.register(app)
 
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."

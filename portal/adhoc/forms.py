@@ -31,6 +31,7 @@ class EntryForm(FlaskForm):
     result = TextAreaField("Kết quả kiểm tra")
     violations = TextAreaField("Vi phạm phát hiện")
     handling = TextAreaField("Hình thức xử lý")
+    photos = MultipleFileField("Ảnh chụp tại nơi kiểm tra")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
