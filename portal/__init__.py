@@ -21,6 +21,7 @@ AREAS = (
     "adhoc",
     "iso",
     "reports",
+    "directives",
     "scoring",
     "jobs",
     "dashboard",

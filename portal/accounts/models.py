@@ -57,8 +57,11 @@ class User(UserMixin, db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     unit: Mapped[Unit | None] = relationship(back_populates="members")
+    # Loaded on first use, not with every User: most pages list people by name only, and an
+    # eager "selectin" here cost one more query for every statement that loaded users. Lists that
+    # show roles load them with selectinload(User.role_rows).
     role_rows: Mapped[list[UserRole]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", order_by=UserRole.role
+        cascade="all, delete-orphan", order_by=UserRole.role
     )
 
     # -- roles -------------------------------------------------------------

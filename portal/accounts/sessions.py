@@ -49,7 +49,9 @@ def start(user: User, remember: bool) -> str:
 def _limits():
     from portal.settings.models import get_settings
 
-    ward = get_settings()
+    # kept on g for the request, where the templates' `ward` reads it too (one query, not two)
+    ward = g.ward if "ward" in g else get_settings()
+    g.ward = ward
     return (timedelta(minutes=max(ward.session_idle_minutes, 1)),
             timedelta(hours=max(ward.session_max_hours, 1)),
             timedelta(days=max(ward.remember_days, 0)))

@@ -2,6 +2,7 @@
 from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts import roles as R
 from portal.accounts.models import Unit
@@ -47,7 +48,10 @@ def _load(entry_id: int) -> AdhocEntry:
 @require(R.LEADER, R.INSPECTOR, *R.MANAGERS)
 def index():
     f = _filters()
-    page = paginate(S.entries_query(current_user, **f), per_page=20)
+    # the rows show the inspected unit and person and the number of files: loaded with the page
+    stmt = S.entries_query(current_user, **f).options(
+        joinedload(AdhocEntry.unit), joinedload(AdhocEntry.person), selectinload(AdhocEntry.files))
+    page = paginate(stmt, per_page=20)
     units = db.session.scalars(select(Unit).where(Unit.active).order_by(Unit.position)).all()
     return render("adhoc/index.html", "results", page=page, f=f, kinds=SUBJECT_KINDS, units=units,
                   can_manage=S.can_manage(current_user))

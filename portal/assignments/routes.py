@@ -14,14 +14,13 @@ from portal.catalogue import services as catalogue_services
 from portal.catalogue.models import Catalogue, Criterion
 from portal.exports.xlsx import xlsx_response
 from portal.extensions import db
-from portal.pdf import render_pdf
-from portal.settings.models import get_settings
 from portal.text import fold, nfc
 from portal.timeutil import today
 from portal.web.access import require
 from portal.web.concurrency import EditConflict
 from portal.web.htmx import is_htmx, render, trigger
 from portal.web.nav import home_panel, nav
+from portal.web.pagination import paginate
 from portal.web.params import db_int
 
 from . import exchange, services
@@ -29,6 +28,7 @@ from .forms import AssignmentForm, BulkForm, ConfirmImportForm, CopyForm, Handov
 from .policy import can_edit
 from .services import Filters
 
+PER_PAGE = 50
 bp = Blueprint("assignments", __name__, url_prefix="/phan-cong")
 
 nav("Việc của tôi", "assignments.mine", roles=(R.STAFF,), order=5)
@@ -70,10 +70,12 @@ def _people_units() -> dict[int, int | None]:
 
 
 def _list_context(catalogue, filters, **extra):
-    criteria = services.list_criteria(catalogue, filters)
+    # a page at a time: a year's list passes a screenful (10× the demo ward: 690 criteria)
+    page = paginate(services.criteria_query(catalogue, filters), per_page=PER_PAGE)
+    criteria = page.items
     years = catalogue_services.all_catalogues()
     people, units = services.active_people(), services.active_units()
-    ctx = dict(catalogue=catalogue, filters=filters, criteria=criteria, years=years,
+    ctx = dict(catalogue=catalogue, filters=filters, criteria=criteria, page=page, years=years,
                people=people, units=units, editable=can_edit(current_user),
                unassigned=services.unassigned_count(catalogue), on_date=today())
     if ctx["editable"]:
@@ -264,25 +266,33 @@ def export_xlsx():
     return xlsx_response(data, _file_stem(catalogue, filters) + ".xlsx")
 
 
+@bp.get("/xuat.docx")
+def export_docx():
+    return export_pdf("docx")
+
+
 @bp.get("/xuat.pdf")
-def export_pdf():
+def export_pdf(fmt="pdf"):
+    """The responsibility list as the plan's annex (portal.reports.annex), in PDF or Word."""
+    from portal.pdf import render_document_pdf
+    from portal.pdf.docx import render_docx
+    from portal.reports.annex import responsibility_annex
+
+    if fmt not in ("pdf", "docx"):
+        abort(404)
     catalogue, filters = _catalogue(), _filters()
     criteria = services.list_criteria(catalogue, filters)
-    rows = exchange.table_rows(criteria)
-    ward = get_settings()
-    doc = {
-        "issuer_parent": ward.issuer_parent, "issuer_name": ward.issuer_name,
-        "number": "", "place": ward.place_name, "date": today(),
-        "title": f"DANH SÁCH PHÂN CÔNG PHỤ TRÁCH NỘI DUNG KIỂM TRA CẢI CÁCH HÀNH CHÍNH NĂM {catalogue.year}",
-        "subtitle": _subtitle(filters), "recipients": ward.recipients,
-        "sign_lines": ward.sign_lines, "signer_name": ward.signer_name,
-    }
-    year, stem = catalogue.year, _file_stem(catalogue, filters)
+    document = responsibility_annex(criteria, catalogue.year, _subtitle(filters))
+    stem = _file_stem(catalogue, filters)
     db.session.commit()  # never hold a transaction open while rendering
-    data = render_pdf("assignments/pdf.html", doc=doc, rows=rows, year=year)
-    ascii_name = re.sub(r"[^a-z0-9]+", "-", fold(stem)).strip("-") + ".pdf"
-    return Response(data, mimetype="application/pdf", headers={
-        "Content-Disposition": f"inline; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(stem + '.pdf', safe='')}"})
+    if fmt == "docx":
+        data, mimetype = render_docx(document), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    else:
+        data, mimetype = render_document_pdf(document), "application/pdf"
+    ascii_name = re.sub(r"[^a-z0-9]+", "-", fold(stem)).strip("-") + "." + fmt
+    disposition = "inline" if fmt == "pdf" else "attachment"
+    return Response(data, mimetype=mimetype, headers={
+        "Content-Disposition": f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(stem + '.' + fmt, safe='')}"})
 
 
 @bp.route("/nhap", methods=["GET", "POST"])

@@ -3,7 +3,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask import request
-from sqlalchemy import and_, or_, select
+from sqlalchemy import String, and_, cast, or_, select
 
 from portal.extensions import db
 from portal.text import nfc, phrase_filter
@@ -47,10 +47,9 @@ def record_history(obj, limit: int = 200) -> list[ChangeLog]:
         child = models().get(child_table)
         if child is None:
             continue
-        ids = db.session.scalars(select(child.id).where(getattr(child, fk) == obj.id)).all()
-        if ids:
-            keys.append(and_(ChangeLog.object_type == child_table,
-                             ChangeLog.object_id.in_([str(i) for i in ids])))
+        # a subquery, not a query of its own per kind of part: the page's query count stays flat
+        ids = select(cast(child.id, String)).where(getattr(child, fk) == obj.id).scalar_subquery()
+        keys.append(and_(ChangeLog.object_type == child_table, ChangeLog.object_id.in_(ids)))
     stmt = select(ChangeLog).where(or_(*keys)).order_by(ChangeLog.at.desc(), ChangeLog.id.desc()).limit(limit)
     return list(db.session.scalars(stmt))
 

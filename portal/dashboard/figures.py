@@ -56,13 +56,15 @@ class Counts:
 # ---------------------------------------------------------------------------------------------
 # Rounds
 # ---------------------------------------------------------------------------------------------
-def current_round(round_id: int | None = None) -> Round | None:
+def current_round(round_id: int | None = None, *extra) -> Round | None:
     """The round asked for, else the one under way (open or under review, latest first), else the
-    latest closed one. Drafts are not shown: nothing has happened in them yet."""
+    latest closed one. Drafts are not shown: nothing has happened in them yet. With `extra`
+    columns (scalar subqueries on the round), returns the row (round, *values) instead."""
     if round_id:
         return db.session.get(Round, round_id)
     order = (case((Round.state.in_(("open", "review")), 0), else_=1), Round.start_on.desc())
-    return db.session.scalar(select(Round).where(Round.state != "draft").order_by(*order).limit(1))
+    stmt = select(Round, *extra).where(Round.state != "draft").order_by(*order).limit(1)
+    return db.session.execute(stmt).first() if extra else db.session.scalar(stmt)
 
 
 def rounds_for_choice() -> list[Round]:
@@ -256,7 +258,38 @@ def finding_figures(findings: list[Finding], today: date) -> FindingFigures:
 
 
 def findings_for_year(year: int, today: date) -> FindingFigures:
-    return finding_figures(_findings(year=year), today)
+    return findings_for_years((year,), today)[year]
+
+
+def findings_for_years(years, today: date) -> dict[int, FindingFigures]:
+    """The figures of several years in one aggregate query: one row per finding with its remedies
+    counted (all, settled, overdue) — the same rules as finding_settled/remedy_overdue, in SQL."""
+    years = list(years)
+    out = {y: FindingFigures() for y in years}
+    settled = or_(Remedy.status == "escalated", and_(Remedy.status == "done", Remedy.confirmed_at.is_not(None)))
+    rows = db.session.execute(
+        select(Finding.year, Area.code, Area.name, func.count(Remedy.id),
+               func.coalesce(func.sum(case((settled, 1), else_=0)), 0),
+               func.coalesce(func.sum(case((and_(Remedy.id.is_not(None), ~settled, Remedy.deadline < today), 1),
+                                           else_=0)), 0))
+        .select_from(Finding).outerjoin(Area, Area.id == Finding.area_id)
+        .outerjoin(Remedy, Remedy.finding_id == Finding.id)
+        .where(Finding.year.in_(years))
+        .group_by(Finding.id, Finding.year, Finding.found_on, Area.code, Area.name)
+        .order_by(Finding.found_on, Finding.id))
+    for year, code, name, n, n_settled, n_overdue in rows:
+        fig = out[year]
+        done = bool(n) and n_settled == n
+        fig.total += 1
+        fig.settled += done
+        fig.open += not done
+        fig.overdue += (not done) and n_overdue > 0
+        pair = fig.by_area.setdefault(f"{code}. {name}" if code is not None else "Khác", [0, 0])
+        pair[1 if done else 0] += 1
+        fig.remedies += n
+        fig.remedies_open += n - n_settled
+        fig.remedies_overdue += n_overdue
+    return out
 
 
 FINDING_FILTERS = {"all": "Tất cả tồn tại, hạn chế", "open": "Tồn tại chưa khắc phục xong",
@@ -297,20 +330,29 @@ class Period:
         return round(100 * self.ratings.get("dat", 0) / rated) if rated else 0
 
 
-def compare_rounds(rnd: Round) -> list[Period]:
-    """The round beside the one before it (Đợt 1 against Đợt 2), oldest first."""
+def compare_rounds(rnd: Round, totals: dict | None = None, rates: dict | None = None) -> list[Period]:
+    """The round beside the one before it (Đợt 1 against Đợt 2), oldest first. `totals` and
+    `rates` (round_totals/ratings_by_round over these rounds and more) spare their queries."""
     rounds = [r for r in (rnd.previous, rnd) if r is not None]
-    totals = round_totals(r.id for r in rounds)
-    rates = ratings_by_round(r.id for r in rounds)
+    totals = totals if totals is not None else round_totals(r.id for r in rounds)
+    rates = rates if rates is not None else ratings_by_round(r.id for r in rounds)
     return [Period(label=r.name, counts=totals[r.id], ratings=rates[r.id], rounds=1) for r in rounds]
 
 
-def compare_years(year: int, today: date) -> list[Period]:
-    """This year against last year: every non-draft round of each year added up."""
-    rounds = db.session.execute(select(Round.id, Round.year).where(
-        Round.year.in_((year - 1, year)), Round.state != "draft")).all()
-    totals = round_totals(rid for rid, _ in rounds)
-    rates = ratings_by_round(rid for rid, _ in rounds)
+def year_round_ids(year: int) -> list[tuple[int, int]]:
+    """(round id, year) of every non-draft round of the year and the one before."""
+    return [tuple(r) for r in db.session.execute(select(Round.id, Round.year).where(
+        Round.year.in_((year - 1, year)), Round.state != "draft")).all()]
+
+
+def compare_years(year: int, today: date, *, rounds=None, totals=None, rates=None,
+                  findings: dict | None = None) -> list[Period]:
+    """This year against last year: every non-draft round of each year added up. The keyword
+    arguments hand in what the dashboard already computed for its other panels."""
+    rounds = rounds if rounds is not None else year_round_ids(year)
+    totals = totals if totals is not None else round_totals(rid for rid, _ in rounds)
+    rates = rates if rates is not None else ratings_by_round(rid for rid, _ in rounds)
+    findings = findings if findings is not None else findings_for_years((year - 1, year), today)
     out = []
     for y in (year - 1, year):
         counts, rating = Counts(label=str(y)), {**{k: 0 for k in RATINGS}, "none": 0}
@@ -320,5 +362,5 @@ def compare_years(year: int, today: date) -> list[Period]:
             for k, v in rates[rid].items():
                 rating[k] += v
         out.append(Period(label=f"Năm {y}", counts=counts, ratings=rating,
-                          findings=findings_for_year(y, today), rounds=len(ids)))
+                          findings=findings[y], rounds=len(ids)))
     return out

@@ -6,7 +6,7 @@ from portal.accounts import roles as R
 from portal.extensions import db
 from portal.findings.models import REMEDY_STATUSES
 from portal.reports.models import SignOff
-from portal.rounds.models import RATINGS
+from portal.rounds.models import RATINGS, Round
 from portal.timeutil import today
 from portal.web.access import require
 from portal.web.htmx import render
@@ -27,12 +27,15 @@ RATING_LABELS = {**RATINGS, "none": "Chưa đánh giá"}
 
 def _home_context(user) -> dict:
     """The leader's glance on the home page: the current round and the year's open findings."""
-    rnd = F.current_round()
-    if rnd is None:
+    signed = (select(func.count(SignOff.id)).where(SignOff.round_id == Round.id)
+              .correlate(Round).scalar_subquery())
+    row = F.current_round(None, signed)  # the round and its sign-off count in one query
+    if row is None:
         return {}
+    rnd = row[0]
     totals = F.round_totals([rnd.id])[rnd.id]
     return {"rnd": rnd, "totals": totals, "findings": F.findings_for_year(rnd.year, today()),
-            "signed": db.session.scalar(select(func.count(SignOff.id)).where(SignOff.round_id == rnd.id)) or 0}
+            "signed": row[1] or 0}
 
 
 home_panel("dashboard/_home_panel.html", roles=(R.LEADER,), order=5, context=_home_context)
@@ -41,20 +44,31 @@ home_panel("dashboard/_home_panel.html", roles=(R.LEADER,), order=5, context=_ho
 @bp.get("/")
 @require(*VIEWERS)
 def index():
-    rnd = F.current_round(request.args.get("dot", type=db_int))
+    rounds = F.rounds_for_choice()
+    asked = request.args.get("dot", type=db_int)
+    if asked:
+        rnd = next((r for r in rounds if r.id == asked), None) or F.current_round(asked)
+    else:  # the round under way (open or under review, latest first), else the latest one
+        rnd = min(rounds, key=lambda r: (r.state not in ("open", "review"), -r.start_on.toordinal()), default=None)
     if request.args.get("dot") and rnd is None:
         abort(404, "Không tìm thấy đợt kiểm tra.")
     day = today()
-    ctx = {"rnd": rnd, "rounds": F.rounds_for_choice(), "day": day, "rating_labels": RATING_LABELS,
+    ctx = {"rnd": rnd, "rounds": rounds, "day": day, "rating_labels": RATING_LABELS,
            "measures": F.MEASURES}
     if rnd is not None:
         year = rnd.year
+        # A handful of aggregate queries, shared by the panels (the count does not grow with data).
+        year_rounds = F.year_round_ids(year)
+        ids = {rid for rid, _ in year_rounds} | {rnd.id} | ({rnd.previous_id} if rnd.previous_id else set())
+        totals, rates = F.round_totals(ids), F.ratings_by_round(ids)
+        findings = F.findings_for_years((year - 1, year), day)
         ctx.update(
             by_area=F.progress(rnd.id, "area"), by_unit=F.progress(rnd.id, "unit"),
-            by_person=F.progress(rnd.id, "person"), ratings=F.ratings(rnd.id),
-            findings=F.findings_for_year(year, day), round_periods=F.compare_rounds(rnd),
-            year_periods=F.compare_years(year, day), iso=sources.iso_compliance(year),
-            adhoc=sources.adhoc_by_subject(year), year=year)
+            by_person=F.progress(rnd.id, "person"), ratings=rates[rnd.id],
+            findings=findings[year], round_periods=F.compare_rounds(rnd, totals, rates),
+            year_periods=F.compare_years(year, day, rounds=year_rounds, totals=totals, rates=rates,
+                                         findings=findings),
+            iso=sources.iso_compliance(year), adhoc=sources.adhoc_by_subject(year), year=year)
         ctx["total"] = F.Counts()
         for c in ctx["by_area"]:
             ctx["total"].add(c)

@@ -6,13 +6,13 @@ from sqlalchemy import func, select
 
 from portal.adhoc.models import SUBJECT_KINDS, AdhocEntry
 from portal.extensions import db
-from portal.iso.checks import compliance_by_period
+from portal.iso.checks import compliance_rates
 
 
 def iso_compliance(year: int) -> list[dict] | None:
     """[{label, rate (percent), checked, conforming}] per completed sample check, then the year."""
     rows = []
-    for row in compliance_by_period(year):
+    for row in compliance_rates(year):
         if row["rate"] is None:
             continue
         rows.append({"label": row["title"], "rate": round(row["rate"] * 100, 1),

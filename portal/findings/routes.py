@@ -2,6 +2,7 @@
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from portal.accounts import roles as R
 from portal.accounts.models import Unit, User
@@ -32,11 +33,23 @@ STATES = {"open": "Chưa khắc phục xong", "overdue": "Có biện pháp quá 
 
 
 def _home_context(user):
-    mine = S.open_remedies_of(user.id)
-    ctx = {"my_remedies": mine, "today_": today()}
-    if S.can_confirm(user):
-        ctx["overdue_all"] = S.overdue_remedies()
-        ctx["awaiting"] = S.awaiting_confirmation()
+    # The panel's three lists (mine open, all overdue, awaiting confirmation) in one query, split here
+    # with the same rules as S.open_remedies_of / S.overdue_remedies / S.awaiting_confirmation.
+    from sqlalchemy import and_, or_
+
+    day, confirm = today(), S.can_confirm(user)
+    is_open = Remedy.status.in_(("todo", "doing"))
+    wanted = and_(Remedy.owner_id == user.id, is_open)
+    if confirm:
+        wanted = or_(wanted, and_(Remedy.deadline < day, is_open),
+                     and_(Remedy.status == "done", Remedy.confirmed_at.is_(None)))
+    rows = db.session.scalars(select(Remedy).where(wanted).order_by(Remedy.deadline, Remedy.id)).all()
+    ctx = {"my_remedies": [r for r in rows if r.owner_id == user.id and r.status in ("todo", "doing")],
+           "today_": day}
+    if confirm:
+        ctx["overdue_all"] = [r for r in rows if r.deadline < day and r.status in ("todo", "doing")]
+        ctx["awaiting"] = sorted((r for r in rows if r.status == "done" and r.confirmed_at is None),
+                                 key=lambda r: (r.done_on is not None, r.done_on or day, r.id))
     if S.can_read_all(user):
         ctx["year"] = today().year
         ctx["figure"] = S.findings_figure(year=ctx["year"])
@@ -46,8 +59,8 @@ def _home_context(user):
 home_panel("findings/_home_panel.html", order=30, context=_home_context)
 
 
-def _load(finding_id: int) -> Finding:
-    finding = db.session.get(Finding, finding_id) or abort(404)
+def _load(finding_id: int, options=()) -> Finding:
+    finding = db.session.get(Finding, finding_id, options=list(options)) or abort(404)
     deny_unless(S.can_view(current_user, finding))
     return finding
 
@@ -191,7 +204,10 @@ def _source_link(finding):
 
 @bp.get("/<int:finding_id>")
 def detail(finding_id: int):
-    return _detail(_load(finding_id))
+    # the page shows these with the finding: joined into its query instead of one query each
+    return _detail(_load(finding_id, options=[
+        joinedload(Finding.area), joinedload(Finding.criterion), joinedload(Finding.unit),
+        joinedload(Finding.person), joinedload(Finding.created_by)]))
 
 
 @bp.post("/<int:finding_id>/bien-phap")

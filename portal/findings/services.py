@@ -395,8 +395,9 @@ def findings_figure(*, year: int | None = None, round_id: int | None = None,
         stmt = stmt.where(Finding.round_id == round_id)
     if unit_id is not None:
         stmt = stmt.where(Finding.unit_id == unit_id)
-    # The figure reads every finding's remedies: load them in one query, not one per finding.
-    return figure_for(db.session.scalars(stmt.options(selectinload(Finding.remedies))))
+    # The figure reads every finding's remedies: joined into the one query (a selectinload would be
+    # a second query, and split its IN list every 500 findings).
+    return figure_for(db.session.scalars(stmt.options(joinedload(Finding.remedies))).unique())
 
 
 # -- lists ----------------------------------------------------------------------------------

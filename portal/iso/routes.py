@@ -4,6 +4,7 @@ import datetime as dt
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from portal.accounts import roles as R
 from portal.accounts.models import Unit
@@ -70,6 +71,8 @@ def procedures():
     unit_id = request.args.get("don_vi", type=db_int)
     kind = request.args.get("loai", "")
     rows = services.search_procedures(q, unit_id, kind)
+    if wants_export():
+        return export_response(export_lists.procedures(rows))
     return render("iso/procedures.html", "results", procedures=rows, q=q, unit_id=unit_id, kind=kind,
                   kinds=KINDS, units=_unit_choices("Tất cả đơn vị"))
 
@@ -266,11 +269,12 @@ def holiday_delete(holiday_id: int):
 @require(*READ_CHECKS)
 def checks_list():
     rows = db.session.scalars(select(SampleCheck).order_by(SampleCheck.year.desc(), SampleCheck.period_end.desc(),
-                                                           SampleCheck.id.desc())).all()
-    rates = {c.id: checks.results(c).overall.rate for c in rows if c.status != "draft"}
+                                                           SampleCheck.id.desc())
+                              .options(selectinload(SampleCheck.procedures))).all()
+    rates = checks.overall_rates(c.id for c in rows if c.status != "draft")
     if wants_export():
         return export_response(export_lists.sample_checks(rows, rates))
-    return render("iso/checks.html", rows=rows, rates=rates)
+    return render("iso/checks.html", rows=rows, rates=rates, dossier_counts=checks.dossier_counts(c.id for c in rows))
 
 
 @bm.route("/moi", methods=["GET", "POST"])
@@ -315,7 +319,8 @@ def _check_page(check, dossier_form=None, status=200, block=None):
 
 
 def _load_check(check_id: int) -> SampleCheck:
-    return db.get_or_404(SampleCheck, check_id)
+    check = db.session.scalars(checks.with_everything(select(SampleCheck).where(SampleCheck.id == check_id)))
+    return check.unique().one_or_none() or abort(404)
 
 
 @bm.get("/<int:check_id>")
@@ -489,8 +494,11 @@ def result_pdf(check_id: int):
     check = _load_check(check_id)
     res = checks.results(check)
     settings = get_settings()
-    doc = {"issuer_parent": settings.issuer_parent, "issuer_name": settings.issuer_name,
-           "number": "/KQ-ĐKT", "place": settings.place_name, "date": check.completed_on,
+    from portal.settings.documents import profile
+
+    team = profile(settings, "team_report")  # the team's internal record: its header, no number (ND 30)
+    doc = {"issuer_parent": team["parent"], "issuer_name": team["issuer"], "no_number": True,
+           "place": settings.place_name, "date": check.completed_on,
            "title": "Kết quả kiểm tra, bóc mẫu hồ sơ",
            "subtitle": f"{check.title}",
            "recipients": settings.recipients, "sign_lines": settings.sign_lines,

@@ -8,10 +8,19 @@ from portal.web.htmx import is_htmx, render, trigger
 from portal.web.nav import home_panel, nav
 from portal.web.pagination import paginate
 
-from . import services
-from .models import Notification
+from . import outbox, reminders, scheduler, services  # noqa: F401  (outbox listens, reminders register)
+from .forms import PreferenceForm
+from .models import EMAIL_MODES, Notification
 
 bp = Blueprint("notifications", __name__, url_prefix="/thong-bao")
+bp.record_once(lambda state: scheduler.install(state.app))
+
+
+@bp.app_context_processor
+def _scheduler_globals():
+    # for the ward settings page: when the daily run last ran and what it sent (lazy: no query
+    # unless a template calls it)
+    return {"scheduled_runs": scheduler.recent_runs, "outbox_failed_count": outbox.failed_count}
 
 nav("Thông báo", "notifications.index", order=5)
 
@@ -110,3 +119,17 @@ def home_fragment():
 def _from_here() -> bool:
     ref = request.referrer or ""
     return ref.startswith(request.host_url)
+
+
+@bp.route("/cai-dat", methods=["GET", "POST"])
+def preferences():
+    """Each person chooses: e-mail at once, or one digest a day (the default)."""
+    form = PreferenceForm(email_mode=services.email_mode(current_user))
+    if form.validate_on_submit():
+        services.set_email_mode(current_user, form.email_mode.data)
+        db.session.commit()
+        flash("Đã lưu cách nhận thư thông báo: " + EMAIL_MODES[form.email_mode.data].lower() + ".", "success")
+        return redirect(url_for("notifications.preferences"), code=303)
+    return render("notifications/preferences.html", form=form,
+                  mail_on=services.mail_configured(), email=current_user.email,
+                  status=422 if form.errors else 200)

@@ -25,11 +25,16 @@ def _report_options():
             joinedload(Report.unit), joinedload(Report.review))
 
 
-def round_reports(round_id: int, *, area_id=None, unit_id=None, person_id=None, state=None,
-                  rating=None, late=None) -> list[Report]:
+def round_reports(round_id: int, **filters) -> list[Report]:
     """Reports of a round in catalogue order, filtered (the review queue and the matrix)."""
+    return db.session.scalars(round_reports_query(round_id, **filters)).unique().all()
+
+
+def round_reports_query(round_id: int, *, area_id=None, unit_id=None, person_id=None, state=None,
+                        rating=None, late=None):
+    """The select behind round_reports (the review queue shows it a page at a time)."""
     stmt = (select(Report).join(Report.criterion).join(Criterion.area).where(Report.round_id == round_id)
-            .options(*_report_options()).order_by(Area.position, Criterion.position))
+            .options(*_report_options()).order_by(Area.position, Criterion.position, Report.id))
     if area_id:
         stmt = stmt.where(Criterion.area_id == area_id)
     if unit_id:
@@ -48,7 +53,7 @@ def round_reports(round_id: int, *, area_id=None, unit_id=None, person_id=None, 
         stmt = stmt.where(Report.review.has(Review.rating == rating))
     if late:
         stmt = stmt.where(Report.late.is_(True))
-    return db.session.scalars(stmt).unique().all()
+    return stmt
 
 
 def my_reports(user, round_id: int) -> list[Report]:

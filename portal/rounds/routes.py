@@ -2,13 +2,14 @@
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from sqlalchemy.exc import IntegrityError
 
 from portal.accounts import roles as R
 from portal.accounts.models import Unit, User
 from portal.catalogue import services as catalogue_services
 from portal.scoring import rules as scoring_rules
-from portal.catalogue.models import Catalogue
+from portal.catalogue.models import Catalogue, Criterion
 from portal.extensions import db
 from portal.timeutil import today
 from portal.web.access import deny_unless, require
@@ -17,6 +18,7 @@ from portal.web.errors import error_response
 from portal.web.forms import EmptyForm
 from portal.web.htmx import hx_redirect, is_htmx, render
 from portal.web.nav import home_panel, nav
+from portal.web.pagination import paginate
 from portal.web.params import db_int
 from portal.exports import lists as export_lists
 from portal.exports.table import export_response, wants_export
@@ -26,6 +28,7 @@ from .forms import (DocumentForm, EvaluationForm, FindingForm, MessageForm, Reop
                     ReviewForm, RoundForm)
 from .models import RATINGS, Evaluation, Report, Round
 
+QUEUE_PER_PAGE = 50
 bp = Blueprint("rounds", __name__, url_prefix="/dot-kiem-tra")
 
 nav("Đợt kiểm tra", "rounds.index", order=30)
@@ -46,7 +49,11 @@ def _round(round_id: int) -> Round:
 
 
 def _report(report_id: int) -> Report:
-    report = db.session.get(Report, report_id) or abort(404, "Không tìm thấy báo cáo.")
+    # what the report page and the permission checks read, in one query instead of one each
+    report = db.session.get(Report, report_id, options=[
+        joinedload(Report.round), joinedload(Report.criterion).joinedload(Criterion.area),
+        joinedload(Report.unit), joinedload(Report.author), joinedload(Report.review)],
+    ) or abort(404, "Không tìm thấy báo cáo.")
     deny_unless(S.can_view_report(current_user, report))
     return report
 
@@ -233,15 +240,16 @@ def queue(round_id):
     filters = {"area_id": args.get("linh_vuc", type=db_int), "unit_id": args.get("don_vi", type=db_int),
                "person_id": args.get("nguoi", type=db_int), "state": args.get("trang_thai") or None,
                "rating": args.get("danh_gia") or None, "late": args.get("tre") == "1"}
-    reports = S.round_reports(rnd.id, **filters)
-    if wants_export():
-        return export_response(export_lists.review_queue(rnd, reports))
+    if wants_export():  # the whole filtered list, not the page on screen
+        return export_response(export_lists.review_queue(rnd, S.round_reports(rnd.id, **filters)))
+    page = paginate(S.round_reports_query(rnd.id, **filters), per_page=QUEUE_PER_PAGE)
+    reports = page.items
     authors = db.session.scalars(select(User).join(Report, Report.author_id == User.id)
                                  .where(Report.round_id == rnd.id).distinct().order_by(User.full_name)).all()
     units = db.session.scalars(select(Unit).join(Report, Report.unit_id == Unit.id)
                                .where(Report.round_id == rnd.id).distinct().order_by(Unit.position)).all()
     can_bulk = rnd.state in ("open", "review") and (current_user.id in rnd.team_ids or S.is_manager(current_user))
-    return render("rounds/queue.html", "results", rnd=rnd, reports=reports, filters=filters,
+    return render("rounds/queue.html", "results", rnd=rnd, reports=reports, page=page, filters=filters,
                   authors=authors, units=units, areas=rnd.catalogue.areas, phases=S.PHASES, ratings=RATINGS,
                   can_bulk=can_bulk, decisions=S.BULK_DECISIONS, form=EmptyForm())
 
@@ -292,9 +300,9 @@ def _report_page(report: Report, *, form=None, review_form=None, status=200):
                                   and report.late_allowed_at is None),
                   reusable=S.reusable_files(report) if S.can_edit_report(user, report) else [],
                   findings=findings, message_form=MessageForm(), finding_form=FindingForm(),
-                  scoring_rule=scoring_rules.describe(report.criterion),
+                  scoring_rule=scoring_rules.describe(report.item),
                   suggested=scoring_rules.criterion_suggestion(
-                      report.criterion, rating=report.review.rating if report.review else "",
+                      report.item, rating=report.review.rating if report.review else "",
                       value=report.indicator_value),
                   document_form=DocumentForm(), action_form=EmptyForm(), status=status)
 

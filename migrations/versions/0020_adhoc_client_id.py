@@ -1,13 +1,13 @@
 """ad-hoc log: client-generated id of an entry written offline (the server stores it once)
 
-Revision ID: 0018_adhoc_client_id
-Revises: 0017_round_criteria
+Revision ID: 0020_adhoc_client_id
+Revises: 0019_round_criterion_scoring
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0018_adhoc_client_id"
-down_revision = "0017_round_criteria"
+revision = "0020_adhoc_client_id"
+down_revision = "0019_round_criterion_scoring"
 branch_labels = None
 depends_on = None
 
