@@ -34,7 +34,10 @@
       ? xhr.responseText
       : "<strong>Lỗi.</strong> Không thực hiện được thao tác (mã " + xhr.status + ").");
   });
-  document.addEventListener("htmx:sendError", function () {
+  document.addEventListener("htmx:sendError", function (event) {
+    // the unread-count poll in the top bar runs in the background: offline, it just waits
+    var elt = event.detail && event.detail.elt;
+    if (elt && elt.closest && elt.closest(".notif-link")) return;
     showError("<strong>Mất kết nối.</strong> Không gửi được yêu cầu tới máy chủ. Vui lòng thử lại.");
   });
   document.addEventListener("click", function (event) {
