@@ -280,8 +280,16 @@ def test_mark_all_read(app, thu_notes):
 
 def test_open_marks_read_and_follows_local_link_only(app, thu_notes):
     client = login_as(app, "vp.thu")
+    # A plain GET (a link opened in a new tab) only follows the link: no state change on GET.
     response = client.get(f"/thong-bao/{thu_notes[2]}/mo")
     assert response.status_code == 303 and response.headers["Location"] == "/bo-noi-dung/?q=2"
+    assert db.session.get(Notification, thu_notes[2]).read_at is None
+    # The portal's click POSTs (hx-post): marked read, then sent on.
+    response = client.post(f"/thong-bao/{thu_notes[2]}/mo")
+    assert response.status_code == 303 and response.headers["Location"] == "/bo-noi-dung/?q=2"
+    htmx = client.post(f"/thong-bao/{thu_notes[2]}/mo", headers={"HX-Request": "true"})
+    assert htmx.headers["HX-Redirect"] == "/bo-noi-dung/?q=2"
+    db.session.expire_all()
     assert db.session.get(Notification, thu_notes[2]).read_at is not None
     evil = services.notify(person("vp.thu"), "evil", "Lừa đảo", url="//evil.example/x")
     db.session.commit()
@@ -325,6 +333,7 @@ def test_home_panel_lists_five_newest_unread(app):
 
 @pytest.mark.parametrize("method,path", [
     ("get", "/thong-bao/{id}/mo"),
+    ("post", "/thong-bao/{id}/mo"),
     ("post", "/thong-bao/{id}/da-doc"),
 ])
 @pytest.mark.parametrize("username", ["kt.lan", "admin", "chutich", "vhxh.nhung"])

@@ -206,3 +206,16 @@ def test_scores_come_from_the_rounds_frozen_copy_not_the_live_catalogue(app):
     assert (after.overall.max_points, after.overall.self_100, after.overall.appraised_100) == (
         before.max_points, before.self_100, before.appraised_100)
     assert {r.code: r.suggested for r in after.rows if r.kind == "criterion"}["2.1"] == Decimal("3.00")  # 45/60 × 4
+
+
+def test_indicators_against_targets_across_rounds(app):
+    rnd, _ = _scored_round()
+    client = login_as(app, "vhxh.nhung")
+    html = client.get("/cham-diem/chi-tieu", query_string={"nam": 2026}).get_data(as_text=True)
+    assert "Tỷ lệ hồ sơ trực tuyến" in html and rnd.name in html
+    assert '45%</td>' not in html and "45% <span class=\"badge bad\">chưa đạt</span>" in html  # 45 < 60
+    assert "92% <span class=\"badge bad\">chưa đạt</span>" in html  # 92 < 97
+    assert "60%" in html and "97%" in html
+    assert login_as(app, "vp.thu").get("/cham-diem/chi-tieu").status_code == 403
+    assert client.get("/cham-diem/chi-tieu", query_string={"nam": "abc"}).status_code == 404
+    assert "Chưa có giá trị chỉ tiêu" in client.get("/cham-diem/chi-tieu?nam=2040").get_data(as_text=True)

@@ -2,7 +2,6 @@ from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_wtf import FlaskForm
 from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from portal.accounts import roles as R

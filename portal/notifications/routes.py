@@ -4,7 +4,7 @@ from jinja2_fragments.flask import render_block
 
 from portal.extensions import db
 from portal.web.forms import EmptyForm
-from portal.web.htmx import is_htmx, render, trigger
+from portal.web.htmx import hx_redirect, is_htmx, render, trigger
 from portal.web.nav import home_panel, nav
 from portal.web.pagination import paginate
 
@@ -56,13 +56,17 @@ def index():
     return render("notifications/index.html", "results", **_list_context())
 
 
-@bp.get("/<int:notification_id>/mo")
+@bp.route("/<int:notification_id>/mo", methods=["GET", "POST"])
 def open_(notification_id: int):
-    """Follow a notification's link, marking it read on the way."""
+    """Follow a notification's link. Clicking it in the portal POSTs (hx-post, CSRF-checked) and
+    marks it read on the way; a plain GET (a link opened in a new tab, an old e-mail) only
+    redirects: no state changes on GET."""
     notification = _own(notification_id)
-    services.mark_read(notification)
     target = services.safe_url(notification.url) or url_for("notifications.index")
-    db.session.commit()
+    if request.method == "POST":
+        services.mark_read(notification)
+        db.session.commit()
+        return hx_redirect(target)
     return redirect(target, code=303)
 
 
