@@ -21,6 +21,7 @@ AREAS = (
     "adhoc",
     "iso",
     "reports",
+    "directives",
     "scoring",
     "jobs",
     "dashboard",
@@ -166,8 +167,18 @@ def _register_web(app: Flask) -> None:
         response.headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-            "script-src 'self'; frame-ancestors 'self'; object-src 'self'",
+            "script-src 'self'; frame-ancestors 'self'; object-src 'self'; "
+            "form-action 'self'; base-uri 'none'",
         )
+        if request.endpoint != "static":
+            # Pages, fragments and downloads (evidence, PDF, Excel) hold people's data: no copy
+            # in the browser's or a proxy's cache once the user has logged out.
+            response.headers["Cache-Control"] = "no-store"
+            response.headers.pop("Expires", None)
+            response.headers.pop("ETag", None)
+            response.headers.pop("Last-Modified", None)
+        if app.config.get("HSTS") and request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", app.config["HSTS"])
         return response
 
     @app.context_processor

@@ -48,6 +48,8 @@ def build_config(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
         "REMEMBER_COOKIE_HTTPONLY": True,
+        # Sent on HTTPS requests when set, e.g. "max-age=31536000" (see README, HTTPS).
+        "HSTS": os.environ.get("HSTS", ""),
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
         # The server ends a remembered login after the ward's "remember_days"; the cookie is

@@ -4,6 +4,7 @@ from portal.accounts.models import User
 from portal.accounts.services import find_user
 from portal.demo import DEMO_PASSWORD, PEOPLE
 from portal.extensions import db
+from portal.settings.models import get_settings
 from tests.support import login_as
 
 
@@ -103,7 +104,8 @@ def test_admin_user_form_validation(app, auth, client, overrides, message):
 def test_admin_edits_roles_and_it_is_logged(app, auth, client):
     auth.login("admin")
     user = find_user("vp.thu")
-    data = _new_user_data(username="vp.thu", full_name=user.full_name, roles=["staff", "inspector"], password="")
+    data = _new_user_data(username="vp.thu", full_name=user.full_name, roles=["staff", "inspector"], password="",
+                          version=user.version)
     assert client.post(f"/quan-tri/nguoi-dung/{user.id}", data=data).status_code == 302
     db.session.expire_all()
     assert find_user("vp.thu").roles == {"staff", "inspector"}
@@ -114,7 +116,7 @@ def test_admin_edits_roles_and_it_is_logged(app, auth, client):
 def test_admin_cannot_remove_own_admin_role(app, auth, client):
     auth.login("admin")
     me = find_user("admin")
-    data = _new_user_data(username="admin", full_name=me.full_name, roles=["staff"], password="")
+    data = _new_user_data(username="admin", full_name=me.full_name, roles=["staff"], password="", version=me.version)
     response = client.post(f"/quan-tri/nguoi-dung/{me.id}", data=data)
     assert response.status_code == 422 and "không thể tự bỏ quyền quản trị" in response.get_data(as_text=True)
     assert "admin" in find_user("admin").roles
@@ -171,7 +173,9 @@ def test_settings_edit_and_history(app, auth, client):
             "issuer_name": "ỦY BAN NHÂN DÂN\nPHƯỜNG THÀNH SEN", "issuer_short": "UBND", "place_name": "Thành Sen",
             "chairman_name": "Phan Văn Hùng", "sign_on_behalf": "TM. ỦY BAN NHÂN DÂN", "sign_for": "KT. CHỦ TỊCH",
             "signer_title": "PHÓ CHỦ TỊCH", "signer_name": "Trần Thị Thủy Nga", "secretariat_unit_code": "VHXH",
-            "default_recipients": "Sở Nội vụ", "upload_max_mb": "10", "report_deadline_days": "5"}
+            "default_recipients": "Sở Nội vụ", "upload_max_mb": "10", "report_deadline_days": "5",
+            "session_idle_minutes": "60", "session_max_hours": "12", "remember_days": "14",
+            "version": str(get_settings().version)}
     assert client.post("/cai-dat/", data=data).status_code == 302
     html = client.get("/cai-dat/").get_data(as_text=True)
     assert "upload_max_mb" in html and "Võ Thị Hà" in html  # the change log names who changed it

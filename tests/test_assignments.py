@@ -37,6 +37,7 @@ READ_ROUTES = [
     ("get", "/phan-cong/noi-dung/{cid}/hang"),
     ("get", "/phan-cong/xuat.xlsx"),
     ("get", "/phan-cong/xuat.pdf?nguoi=1"),
+    ("get", "/phan-cong/xuat.docx?nguoi=1"),
 ]
 WRITE_ROUTES = [
     ("get", "/phan-cong/noi-dung/{cid}/sua"),

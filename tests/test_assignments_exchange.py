@@ -178,13 +178,18 @@ def test_pdf_text_and_fonts(app, tmp_path):
     path = _pdf(login_as(app, "vp.thu"), tmp_path)
     text = _text(path)
     flat = " ".join(text.split())
-    for expected in ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "ỦY BAN NHÂN DÂN",
-                     "PHƯỜNG THÀNH SEN",
+    # The list is the plan's annex (seed 001, issue 11): "Phụ lục … (Kèm theo Kế hoạch số …)", with a
+    # heading row per area, and no letterhead, number or signature of its own.
+    for expected in ["PHỤ LỤC", "Kèm theo Kế hoạch số 165/KH-UBND ngày 10/06/2026 của UBND phường Thành Sen",
                      "DANH SÁCH PHÂN CÔNG PHỤ TRÁCH NỘI DUNG KIỂM TRA CẢI CÁCH HÀNH CHÍNH NĂM 2026",
                      "Nhiệm vụ (nội dung kiểm tra)", "Kết quả/sản phẩm", "Người chủ trì", "Phối hợp",
                      "Phạm Thị Thu", "Trần Đình Khoa", "Nguyễn Thị Lan", "Lê Thị Hồng Nhung", "Bùi Thị Mai",
-                     "Nơi nhận:", "KT. CHỦ TỊCH", "Trần Thị Thủy Nga", "1.7.b.5"]:
+                     "1.7.b.5"]:
         assert expected in flat, expected
+    layout = " ".join(_text(path, "-layout").split())
+    assert "I Công tác chỉ đạo, điều hành" in layout and "VII Xây dựng, phát triển chính quyền điện tử" in layout
+    for absent in ["Nơi nhận:", "KT. CHỦ TỊCH", "Số:"]:
+        assert absent not in flat, absent
     pages = int(next(line.split()[-1] for line in subprocess.run(
         ["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()
         if line.startswith("Pages:")))

@@ -9,7 +9,8 @@ def test_create_update_delete_are_recorded_with_who(app):
     client = login_as(app, "vhxh.ha")
     client.post("/quan-tri/don-vi/moi", data={"name": "Ban Quản lý chợ", "kind": "Khác", "position": "9"})
     unit = db.session.scalar(db.select(__import__("portal.accounts.models", fromlist=["Unit"]).Unit).filter_by(name="Ban Quản lý chợ"))
-    client.post(f"/quan-tri/don-vi/{unit.id}", data={"name": "Ban Quản lý chợ Thành Sen", "kind": "Khác", "position": "9"})
+    client.post(f"/quan-tri/don-vi/{unit.id}", data={"name": "Ban Quản lý chợ Thành Sen", "kind": "Khác", "position": "9",
+                                                     "version": unit.version})
     entries = history_for(unit)
     assert [e.action for e in entries] == ["update", "create"]
     assert entries[0].changes["name"] == ["Ban Quản lý chợ", "Ban Quản lý chợ Thành Sen"]

@@ -213,6 +213,9 @@ def test_document_settings_change_the_signer(app, tmp_path):
             form[f"{kind}__{name}"] = D.DEFAULTS[kind][name]
     form["team_report__sign_lines"] = "KT. TRƯỞNG ĐOÀN\nPHÓ TRƯỞNG ĐOÀN"
     form["team_report__signer_name"] = "Đặng Quốc Việt"
+    from portal.settings.models import get_settings
+
+    form["version"] = get_settings().version
     assert client.post("/cai-dat/van-ban", data=form).status_code == 302
     closed, _ = rounds()
     text = " ".join(pages(client.get(f"/bao-cao-ket-qua/dot/{closed.id}/bao-cao.pdf").data, tmp_path))
@@ -343,3 +346,22 @@ def test_year_records_are_entered_and_cited(app, tmp_path):
     stale = client.post("/bao-cao-ket-qua/ho-so-nam/2026", data={"version": row.version - 5, "plan_number": "1"})
     assert stale.status_code == 409
     assert login_as(app, "vp.thu").get("/bao-cao-ket-qua/ho-so-nam/2026").status_code == 403
+
+
+def test_team_marks_a_good_practice_and_the_report_prints_it(app, tmp_path):
+    _, review = rounds()
+    from portal.rounds.models import Report
+
+    report = db.session.scalar(select(Report).where(Report.round_id == review.id, Report.state == "submitted")
+                               .order_by(Report.id))
+    client = login_as(app, "vhxh.nhung")
+    response = client.post(f"/bao-cao-ket-qua/dot/{review.id}/dien-hinh",
+                           data={"bao_cao": report.id, "ghi_chu": "Cách làm số hóa hồ sơ nên nhân rộng"})
+    assert response.status_code == 303
+    text = " ".join(pages(client.get(f"/bao-cao-ket-qua/dot/{review.id}/bao-cao.pdf").data, tmp_path))
+    assert f"{report.criterion.code} (" in text and "Cách làm số hóa hồ sơ nên nhân rộng" in text
+    assert login_as(app, "vp.thu").post(f"/bao-cao-ket-qua/dot/{review.id}/dien-hinh",
+                                        data={"bao_cao": report.id, "ghi_chu": "x"}).status_code == 403
+    closed, _ = rounds()
+    assert client.post(f"/bao-cao-ket-qua/dot/{closed.id}/dien-hinh",
+                       data={"bao_cao": report.id, "ghi_chu": "x"}).status_code == 409

@@ -310,9 +310,11 @@ def test_demo_check_and_result_pdf(app, tmp_path):
     text = " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split())
     for expected in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "PHƯỜNG THÀNH SEN",
                      "KẾT QUẢ KIỂM TRA, BÓC MẪU HỒ SƠ", "I. THÔNG TIN CHUNG", "II. KẾT QUẢ KIỂM TRA",
-                     "III. TỒN TẠI, HẠN CHẾ", "IV. KIẾN NGHỊ", "hạt giống 2032", "LH-2026-003",
-                     "NGƯỜI KIỂM TRA", "Đặng Quốc Việt", "ngày 06 tháng 7 năm 2026"):
+                     "III. TỒN TẠI, HẠN CHẾ", "IV. KIẾN NGHỊ", "mã lượt rút mẫu 2032", "LH-2026-003",
+                     "NGƯỜI KIỂM TRA", "Đặng Quốc Việt", "ngày 06 tháng 7 năm 2026", "ĐOÀN KIỂM TRA CCHC"):
         assert expected in text, expected
+    # plain words on the record (issue 11): no software words, no number on an internal record
+    assert "hạt giống" not in text and "KQ-ĐKT" not in text and "Số:" not in text
 
 
 def test_dossier_list_download_is_importable(app):

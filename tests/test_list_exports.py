@@ -75,6 +75,8 @@ CASES = [
     ("vhxh.nhung", "/dot-kiem-tra/{r}/cua-toi", 0, "Mã", r'<tr id="report-row-'),
     ("vhxh.nhung", "/dot-kiem-tra/{r}/nhan-xet", 0, "Lĩnh vực", r'id="eval-area-'),
     ("vhxh.nhung", "/dot-kiem-tra/{r}/nhan-xet", 1, "Cán bộ, công chức", r'id="eval-person-'),
+    ("vhxh.nhung", "/iso/quy-trinh/?q=chung+thuc", 0, "Mã quy trình", r'<td class="code"><a href="/iso/quy-trinh/\d+"'),
+    ("vhxh.nhung", "/iso/quy-trinh/", 0, "Mã quy trình", r'<td class="code"><a href="/iso/quy-trinh/\d+"'),
     ("vhxh.nhung", "/iso/boc-mau/", 0, "Đợt bóc mẫu", r'href="/iso/boc-mau/\d+"'),
     ("vhxh.nhung", "/iso/boc-mau/{c}", 0, "Mã hồ sơ", None),
     ("vhxh.nhung", "/iso/ngay-nghi?nam=2026", 0, "Tên ngày nghỉ", r'action="[^"]*/ngay-nghi/\d+/xoa"'),

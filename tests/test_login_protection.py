@@ -141,3 +141,12 @@ def test_password_change_is_in_the_change_log(app, auth, client):
     client.post("/dang-xuat")
     actions = db.session.scalars(select(ChangeLog.action).where(ChangeLog.object_type == "user")).all()
     assert {"login", "password_change", "logout"} <= set(actions)
+
+
+def test_command_line_applies_the_policy_and_ends_sessions(app, runner):
+    weak = runner.invoke(args=["user", "create", "cli.yeu", "--name", "Yếu", "--password", "12345678"])
+    assert weak.exit_code != 0 and "dễ đoán" in weak.output
+    weak = runner.invoke(args=["user", "set-password", "vp.thu", "--password", "ThanhSen@2026"])
+    assert weak.exit_code != 0 and "dễ đoán" in weak.output
+    ok = runner.invoke(args=["user", "set-password", "vp.thu", "--password", "Canh-dong-lua-9"])
+    assert ok.exit_code == 0, ok.output

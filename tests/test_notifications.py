@@ -10,8 +10,8 @@ from aiosmtpd.controller import Controller
 
 from portal.accounts.models import User
 from portal.extensions import db
-from portal.notifications import registry, services
-from portal.notifications.models import Notification
+from portal.notifications import outbox, registry, services
+from portal.notifications.models import Notification, OutgoingEmail
 from tests.support import HTMX, login_as
 
 
@@ -92,11 +92,16 @@ def test_concurrent_duplicate_is_absorbed(app, monkeypatch):
 
 
 def test_notify_sends_vietnamese_email(app, smtp):
+    """Someone who chose "at once": the e-mail leaves after the commit, from the outbox."""
     thu = person("vp.thu")
+    services.set_email_mode(thu, "immediate")
     row = services.notify(thu, "clarify:5", "Đoàn kiểm tra yêu cầu giải trình – nội dung 1.3.2",
                           "Đề nghị bổ sung tài liệu kiểm chứng.", "/dot-kiem-tra/1/bao-cao/5")
+    assert smtp.messages == []  # nothing is sent inside the transaction
     db.session.commit()
-    assert row.emailed_at is not None
+    outbox.drain()
+    db.session.expire_all()
+    assert row.emailed_at is not None and row.mail_state == "sent"
     assert len(smtp.messages) == 1
     rcpts, msg = smtp.messages[0]
     assert rcpts == ["vp.thu@thanhsen.example"]
@@ -112,23 +117,37 @@ def test_notify_sends_vietnamese_email(app, smtp):
 def test_no_email_when_asked_not_to_or_no_address(app, smtp):
     thu, lan = person("vp.thu"), person("kt.lan")
     lan.email = ""
-    assert services.notify(thu, "quiet", "Không gửi thư", email=False).emailed_at is None
-    assert services.notify(lan, "no-address", "Không có địa chỉ").emailed_at is None
+    for who in (thu, lan):
+        services.set_email_mode(who, "immediate")
+    assert services.notify(thu, "quiet", "Không gửi thư", email=False).mail_state == "none"
+    assert services.notify(lan, "no-address", "Không có địa chỉ").mail_state == "none"
+    db.session.commit()
+    outbox.drain()
     assert smtp.messages == []
+    assert db.session.scalar(db.select(db.func.count(OutgoingEmail.id))) == 0
 
 
 def test_no_email_without_mail_server(app, monkeypatch):
-    monkeypatch.setattr(services, "send_email", lambda *a: pytest.fail("should not send"))
-    assert services.notify(person("vp.thu"), "k", "Tiêu đề").emailed_at is None
+    monkeypatch.setattr(services, "smtp_send", lambda *a: pytest.fail("should not send"))
+    services.set_email_mode(person("vp.thu"), "immediate")
+    row = services.notify(person("vp.thu"), "k", "Tiêu đề")
+    db.session.commit()
+    outbox.drain()
+    assert row.emailed_at is None and row.mail_state == "none"
 
 
 def test_email_failure_keeps_notification_and_does_not_raise(app, caplog):
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())  # nobody listening
+    services.set_email_mode(person("vp.thu"), "immediate")
     row = services.notify(person("vp.thu"), "down", "Máy chủ thư không chạy")
     db.session.commit()
+    outbox.drain()
+    db.session.expire_all()
     assert row is not None and row.id and row.emailed_at is None
     assert count(person("vp.thu"), key="down") == 1
-    assert "e-mail for notification down" in caplog.text
+    assert "e-mail n:%s to vp.thu@thanhsen.example failed" % row.id in caplog.text
+    queued = db.session.scalar(db.select(OutgoingEmail).filter_by(key=f"n:{row.id}"))
+    assert queued.attempts == 1 and queued.sent_at is None and queued.next_attempt_at is not None
 
 
 # -- reminders -------------------------------------------------------------------------------------
@@ -145,10 +164,13 @@ def test_send_due_runs_providers_once(app, smtp, provider_list):
 
     registry.register_provider(due_reports)
     registry.register_provider(due_reports)  # importing a module twice does not double it
+    for username in ("vp.thu", "kt.lan"):
+        services.set_email_mode(person(username), "immediate")
     assert registry.providers() == [due_reports]
     assert registry.send_due(date(2026, 6, 23)) == 2
     assert registry.send_due(date(2026, 6, 23)) == 0
     assert seen_days == [date(2026, 6, 23)] * 2
+    outbox.drain()
     assert len(smtp.messages) == 2
     assert count(key="round:1:due-3:vp.thu") == 1
 
@@ -258,8 +280,16 @@ def test_mark_all_read(app, thu_notes):
 
 def test_open_marks_read_and_follows_local_link_only(app, thu_notes):
     client = login_as(app, "vp.thu")
+    # A plain GET (a link opened in a new tab) only follows the link: no state change on GET.
     response = client.get(f"/thong-bao/{thu_notes[2]}/mo")
     assert response.status_code == 303 and response.headers["Location"] == "/bo-noi-dung/?q=2"
+    assert db.session.get(Notification, thu_notes[2]).read_at is None
+    # The portal's click POSTs (hx-post): marked read, then sent on.
+    response = client.post(f"/thong-bao/{thu_notes[2]}/mo")
+    assert response.status_code == 303 and response.headers["Location"] == "/bo-noi-dung/?q=2"
+    htmx = client.post(f"/thong-bao/{thu_notes[2]}/mo", headers={"HX-Request": "true"})
+    assert htmx.headers["HX-Redirect"] == "/bo-noi-dung/?q=2"
+    db.session.expire_all()
     assert db.session.get(Notification, thu_notes[2]).read_at is not None
     evil = services.notify(person("vp.thu"), "evil", "Lừa đảo", url="//evil.example/x")
     db.session.commit()
@@ -303,6 +333,7 @@ def test_home_panel_lists_five_newest_unread(app):
 
 @pytest.mark.parametrize("method,path", [
     ("get", "/thong-bao/{id}/mo"),
+    ("post", "/thong-bao/{id}/mo"),
     ("post", "/thong-bao/{id}/da-doc"),
 ])
 @pytest.mark.parametrize("username", ["kt.lan", "admin", "chutich", "vhxh.nhung"])

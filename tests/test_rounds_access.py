@@ -334,7 +334,7 @@ def test_scores_shown_when_catalogue_has_points(app):
     assert 'id="scores"' not in manager.get(f"/dot-kiem-tra/{rnd.id}").text
     reports = S.round_reports(rnd.id)
     for r in reports:
-        r.criterion.max_points = Decimal(2)
+        r.item.max_points = Decimal(2)  # the round's frozen copy of the criterion
         r.self_score, r.status = Decimal(1), "done"
         r.review = Review(rating="dat", appraised_score=Decimal(2))
     reports[0].status = "na"
@@ -349,7 +349,7 @@ def test_self_score_bounded_by_max_points(app):
 
     rnd = make_round()
     rep = S.my_reports(person("vp.thu"), rnd.id)[0]
-    rep.criterion.max_points = Decimal(2)
+    rep.item.max_points = Decimal(2)  # the round's frozen copy of the criterion
     db.session.commit()
     thu = login_as(app, "vp.thu")
     r = thu.post(f"/dot-kiem-tra/bao-cao/{rep.id}", data={**REPORT_BODY, "self_score": "3"})

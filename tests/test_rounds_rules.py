@@ -74,7 +74,7 @@ def test_round_scores_use_self_and_appraised(app):
     rnd = make_round()
     reports = S.round_reports(rnd.id)
     for r in reports:
-        r.criterion.max_points = Decimal(2)
+        r.item.max_points = Decimal(2)  # the round's frozen copy of the criterion
         r.self_score = Decimal(2)
         r.status = "done"
         r.review = Review(rating="dat", appraised_score=Decimal(1))

@@ -178,3 +178,44 @@ def test_scoring_rules_round_trip_and_bad_rules(app):
     assert any("phải có dạng giá trị:điểm" in e for e in fileformat.parse(bad.encode())[1])
     bad = SCORED.replace("rule: proportional", "rule: magic")
     assert any("“magic” không hợp lệ" in e for e in fileformat.parse(bad.encode())[1])
+
+
+def test_demo_targets_from_the_province_plan_and_the_labelled_example_scheme(app):
+    from pathlib import Path
+
+    plan = services.catalogue_for_year(2026)
+    targets = {c.code: c.indicator_target for a in plan.areas for c in a.criteria if c.indicator_target is not None}
+    assert targets["1.3.7"] == 60 and 97 in targets.values() and 100 in targets.values()
+    example = Path(services.__file__).parent / "data" / "chi_so_cchc_2026_vi_du.yaml"
+    spec, errors = fileformat.parse(example.read_bytes())
+    assert errors == [] and spec.kind == "index" and spec.title.startswith("VÍ DỤ MINH HỌA")
+    assert sum(c.max_points for a in spec.areas for c, _ in a.all_criteria()) == 100
+    cat, errors, _ = services.import_catalogue(spec)
+    db.session.commit()
+    assert cat.label == "Bộ tiêu chí Chỉ số CCHC năm 2026" and services.current_catalogue().kind == "inspection"
+
+
+def test_scores_come_from_the_rounds_frozen_copy_not_the_live_catalogue(app):
+    rnd, reports = _scored_round()
+    before = round_table(rnd).overall
+    crit = reports["1.1"].criterion
+    crit.max_points, crit.scoring_rule = Decimal(50), "thresholds"  # the office edits the catalogue later
+    reports["2.1"].criterion.indicator_target = Decimal(90)
+    db.session.commit()
+    after = round_table(rnd)
+    assert (after.overall.max_points, after.overall.self_100, after.overall.appraised_100) == (
+        before.max_points, before.self_100, before.appraised_100)
+    assert {r.code: r.suggested for r in after.rows if r.kind == "criterion"}["2.1"] == Decimal("3.00")  # 45/60 × 4
+
+
+def test_indicators_against_targets_across_rounds(app):
+    rnd, _ = _scored_round()
+    client = login_as(app, "vhxh.nhung")
+    html = client.get("/cham-diem/chi-tieu", query_string={"nam": 2026}).get_data(as_text=True)
+    assert "Tỷ lệ hồ sơ trực tuyến" in html and rnd.name in html
+    assert '45%</td>' not in html and "45% <span class=\"badge bad\">chưa đạt</span>" in html  # 45 < 60
+    assert "92% <span class=\"badge bad\">chưa đạt</span>" in html  # 92 < 97
+    assert "60%" in html and "97%" in html
+    assert login_as(app, "vp.thu").get("/cham-diem/chi-tieu").status_code == 403
+    assert client.get("/cham-diem/chi-tieu", query_string={"nam": "abc"}).status_code == 404
+    assert "Chưa có giá trị chỉ tiêu" in client.get("/cham-diem/chi-tieu?nam=2040").get_data(as_text=True)

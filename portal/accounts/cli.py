@@ -5,6 +5,7 @@ from portal.extensions import db
 
 from . import roles as R
 from . import services
+from .password_policy import current_problems
 
 user_cli = AppGroup("user", help="Quản lý tài khoản người dùng.")
 
@@ -16,13 +17,13 @@ user_cli = AppGroup("user", help="Quản lý tài khoản người dùng.")
 @click.option("--unit", "unit_name", default="", help="Tên đơn vị")
 @click.option("--position", default="", help="Chức vụ")
 @click.option("--email", default="")
-@click.password_option("--password", help="Mật khẩu (ít nhất 8 ký tự)")
+@click.password_option("--password", help="Mật khẩu (ít nhất 8 ký tự, không dễ đoán)")
 def create(username, full_name, roles, unit_name, position, email, password):
     """Tạo tài khoản người dùng."""
     if services.find_user(username):
         raise click.ClickException(f"Tên đăng nhập “{username}” đã tồn tại.")
-    if len(password) < 8:
-        raise click.ClickException("Mật khẩu phải có ít nhất 8 ký tự.")
+    for problem in current_problems(password, username):
+        raise click.ClickException(problem)
     unit = None
     if unit_name:
         unit = services.unit_by_name(unit_name)
@@ -42,8 +43,8 @@ def set_password(username, password):
     user = services.find_user(username)
     if user is None:
         raise click.ClickException(f"Không có tài khoản “{username}”.")
-    if len(password) < 8:
-        raise click.ClickException("Mật khẩu phải có ít nhất 8 ký tự.")
+    for problem in current_problems(password, username):
+        raise click.ClickException(problem)
     services.reset_password(user, password, must_change=False)
     db.session.commit()
     click.echo(f"Đã đặt lại mật khẩu cho {user.username}.")

@@ -8,6 +8,7 @@ from sqlalchemy import func, or_, select
 from portal.extensions import db
 from portal.text import fold
 from portal.web.access import public, require
+from portal.web.concurrency import check_version, commit_or_conflict, labels_of
 from portal.web.forms import EmptyForm
 from portal.web.htmx import render
 from portal.web.nav import nav
@@ -177,12 +178,14 @@ def user_edit(user_id: int):
         form.unit_id.data = user.unit_id or 0
         form.roles.data = sorted(user.roles)
     if form.validate_on_submit():
+        check_version(user, form.version.data, labels_of(form, password_hash="Mật khẩu", password_reset="Mật khẩu",
+                                                          password_change="Mật khẩu"))
         if user.id == current_user.id and (R.ADMIN not in form.roles.data or not form.active.data):
             form.roles.errors = list(form.roles.errors) + [
                 "Bạn không thể tự bỏ quyền quản trị hoặc tự khóa tài khoản của mình."]
         else:
             _user_form_save(form, user)
-            db.session.commit()
+            commit_or_conflict(unique_clash=True)
             flash(f"Đã lưu tài khoản “{user.username}”.", "success")
             return redirect(url_for("accounts.users"))
     from portal.audit.queries import history_for
@@ -217,6 +220,8 @@ def user_toggle_active(user_id: int):
     elif user.id == current_user.id:
         flash("Bạn không thể tự khóa tài khoản của mình.", "error")
     else:
+        if request.form.get("version"):  # the list page sends it: a stale click must not undo another's
+            check_version(user, request.form["version"], {"active": "Trạng thái hoạt động"})
         user.active = not user.active
         if not user.active:
             sessions.end_all(user)
@@ -249,12 +254,14 @@ def unit_edit(unit_id: int | None = None):
         if unit is None:
             unit = Unit(name="")
             db.session.add(unit)
+        else:
+            check_version(unit, form.version.data, labels_of(form))
         unit.name = form.name.data.strip()
         unit.short_name = (form.short_name.data or "").strip()
         unit.kind = form.kind.data
         unit.position = int(form.position.data or 0)
         unit.active = form.active.data
-        db.session.commit()
+        commit_or_conflict(unique_clash=True)
         flash(f"Đã lưu đơn vị “{unit.name}”.", "success")
         return redirect(url_for("accounts.units"))
     members = unit.members if unit else []

@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.audit.models import ChangeLog
@@ -73,7 +73,9 @@ def authenticate(username: str, password: str) -> LoginResult:
         db.session.commit()
         return LoginResult()
     throttle.record(name, ip, "ok")
-    user.last_login_at = now_utc()
+    # A table-level UPDATE: the login time must not move the record's version (an admin editing
+    # the account meanwhile would get a needless conflict).
+    db.session.execute(update(User.__table__).where(User.__table__.c.id == user.id).values(last_login_at=now_utc()))
     security_event("login", name, user)
     return LoginResult(user=user)
 
@@ -101,7 +103,12 @@ def update_user(user: User, *, roles, **fields) -> None:
     if not user.active:
         sessions.end_all(user)  # a deactivated account's sessions end now, and stay ended
     if sorted(user.roles) != before:
-        log_event(db.session, user, "roles", {"roles": [before, sorted(user.roles)]})
+        # Roles live in their own rows: move the user's version too, so a stale form that would
+        # put the old roles back is refused (portal.web.concurrency).
+        from portal.web.concurrency import touch
+
+        version = touch(user) or [user.version, user.version + 1]
+        log_event(db.session, user, "roles", {"roles": [before, sorted(user.roles)], "version": version})
     db.session.flush()
 
 

@@ -169,8 +169,11 @@ def minutes_pdf(entry_id: int):
 
     entry = _load(entry_id)
     ward = get_settings()
+    from portal.settings.documents import profile
+
+    team = profile(ward, "minutes")  # minutes are the inspection team's paper (DOCUMENTS.md)
     doc = {
-        "issuer_parent": ward.issuer_parent, "issuer_name": ward.issuer_name, "number": f"/BB-{ward.issuer_short}",
+        "issuer_parent": team["parent"], "issuer_name": team["issuer"], "number": f"/BB-{team['code']}",
         "place": ward.place_name, "date": entry.inspected_on, "title": "Biên bản kiểm tra đột xuất",
         "subtitle": entry.subject_label,
     }

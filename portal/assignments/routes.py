@@ -14,8 +14,6 @@ from portal.catalogue import services as catalogue_services
 from portal.catalogue.models import Catalogue, Criterion
 from portal.exports.xlsx import xlsx_response
 from portal.extensions import db
-from portal.pdf import render_pdf
-from portal.settings.models import get_settings
 from portal.text import fold, nfc
 from portal.timeutil import today
 from portal.web.access import require
@@ -268,25 +266,33 @@ def export_xlsx():
     return xlsx_response(data, _file_stem(catalogue, filters) + ".xlsx")
 
 
+@bp.get("/xuat.docx")
+def export_docx():
+    return export_pdf("docx")
+
+
 @bp.get("/xuat.pdf")
-def export_pdf():
+def export_pdf(fmt="pdf"):
+    """The responsibility list as the plan's annex (portal.reports.annex), in PDF or Word."""
+    from portal.pdf import render_document_pdf
+    from portal.pdf.docx import render_docx
+    from portal.reports.annex import responsibility_annex
+
+    if fmt not in ("pdf", "docx"):
+        abort(404)
     catalogue, filters = _catalogue(), _filters()
     criteria = services.list_criteria(catalogue, filters)
-    rows = exchange.table_rows(criteria)
-    ward = get_settings()
-    doc = {
-        "issuer_parent": ward.issuer_parent, "issuer_name": ward.issuer_name,
-        "number": "", "place": ward.place_name, "date": today(),
-        "title": f"DANH SÁCH PHÂN CÔNG PHỤ TRÁCH NỘI DUNG KIỂM TRA CẢI CÁCH HÀNH CHÍNH NĂM {catalogue.year}",
-        "subtitle": _subtitle(filters), "recipients": ward.recipients,
-        "sign_lines": ward.sign_lines, "signer_name": ward.signer_name,
-    }
-    year, stem = catalogue.year, _file_stem(catalogue, filters)
+    document = responsibility_annex(criteria, catalogue.year, _subtitle(filters))
+    stem = _file_stem(catalogue, filters)
     db.session.commit()  # never hold a transaction open while rendering
-    data = render_pdf("assignments/pdf.html", doc=doc, rows=rows, year=year)
-    ascii_name = re.sub(r"[^a-z0-9]+", "-", fold(stem)).strip("-") + ".pdf"
-    return Response(data, mimetype="application/pdf", headers={
-        "Content-Disposition": f"inline; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(stem + '.pdf', safe='')}"})
+    if fmt == "docx":
+        data, mimetype = render_docx(document), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    else:
+        data, mimetype = render_document_pdf(document), "application/pdf"
+    ascii_name = re.sub(r"[^a-z0-9]+", "-", fold(stem)).strip("-") + "." + fmt
+    disposition = "inline" if fmt == "pdf" else "attachment"
+    return Response(data, mimetype=mimetype, headers={
+        "Content-Disposition": f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(stem + '.' + fmt, safe='')}"})
 
 
 @bp.route("/nhap", methods=["GET", "POST"])

@@ -61,6 +61,8 @@ MODELS = {
     "ranking_setup": "Cách xếp loại năm",
     "ranking_round_weight": "Trọng số đợt kiểm tra",
     "ranking_decision": "Quyết định xếp loại",
+    "round_criterion": "Nội dung kiểm tra của đợt",
+    "directive_task": "Nhiệm vụ theo ý kiến chỉ đạo",
 }
 
 ACTIONS = {
@@ -81,11 +83,27 @@ ACTIONS = {
     "not_submitted": "Ghi nhận không gửi báo cáo",
     "late_allowed": "Cho phép gửi muộn",
     "bulk_decision": "Quyết định hàng loạt",
+    "login": "Đăng nhập",
+    "login_failed": "Đăng nhập sai",
+    "login_locked": "Đăng nhập khi đang tạm khóa",
+    "lockout": "Tạm khóa đăng nhập",
+    "logout": "Đăng xuất",
+    "logout_others": "Đăng xuất khỏi các thiết bị khác",
+    "logout_other": "Kết thúc một phiên đăng nhập",
+    "password_change": "Đổi mật khẩu",
+    "password_reset": "Đặt lại mật khẩu",
 }
 
 # Labels used by every model (and by the details of the domain events above).
 COMMON = {
     "id": "Mã số",
+    "ip": "Địa chỉ máy",
+    "username": "Tên đăng nhập",
+    "until": "Khóa đến",
+    "by_address": "Khóa theo địa chỉ máy",
+    "sessions": "Số phiên đã kết thúc",
+    "session": "Phiên đăng nhập",
+    "via": "Thực hiện qua",
     "name": "Tên",
     "code": "Mã",
     "title": "Tiêu đề",
@@ -141,7 +159,11 @@ FIELDS = {
         "chairman_name": "Chủ tịch UBND", "signer_name": "Người ký", "signer_title": "Chức vụ người ký",
         "sign_on_behalf": "Dòng thay mặt (TM.)", "sign_for": "Dòng ký thay (KT.)",
         "secretariat_unit_code": "Đơn vị thường trực CCHC", "default_recipients": "Nơi nhận mặc định",
+        "session_idle_minutes": "Tự đăng xuất sau (phút không thao tác)",
+        "session_max_hours": "Phiên đăng nhập dài nhất (giờ)", "remember_days": "Ghi nhớ đăng nhập (ngày)",
         "doc_profiles": "Thể thức văn bản", "upload_max_mb": "Dung lượng tải lên tối đa (MB)", "report_deadline_days": "Số ngày hạn gửi báo cáo",
+        "session_idle_minutes": "Tự đăng xuất sau (phút)", "session_max_hours": "Thời hạn phiên đăng nhập (giờ)",
+        "remember_days": "Ghi nhớ đăng nhập (ngày)",
     },
     "catalogue": {"title": "Tên bộ nội dung", "source": "Căn cứ", "kind": "Loại bộ nội dung"},
     "area": {"code": "Mã lĩnh vực", "name": "Tên lĩnh vực"},
@@ -220,6 +242,11 @@ FIELDS = {
                        "unit_ids": "Đại diện đơn vị", "unit_signer_id": "Người ký thay mặt đơn vị",
                        "opinion": "Ý kiến của đơn vị", "copies": "Số bản"},
     "good_practice": {"marked_by_id": "Người ghi nhận", "marked_at": "Thời điểm ghi nhận", "note": "Ghi chú"},
+    "directive_task": {"sign_off_id": "Ý kiến chỉ đạo", "assignee_id": "Người thực hiện", "action": "Nhiệm vụ",
+                       "deadline": "Thời hạn", "report": "Kết quả thực hiện", "done_on": "Ngày hoàn thành",
+                       "confirmed_by_id": "Người xác nhận", "confirmed_at": "Thời điểm xác nhận"},
+    "round_criterion": {"area_code": "Mã lĩnh vực", "area_name": "Tên lĩnh vực",
+                        "area_position": "Thứ tự lĩnh vực", "level_path": "Thuộc các mục"},
     "ranking_setup": {"coordinator_weight": "Hệ số của người phối hợp", "excellent_from": "Xuất sắc từ (điểm)",
                       "good_from": "Tốt từ (điểm)", "done_from": "Hoàn thành từ (điểm)"},
     "ranking_round_weight": {"setup_id": "Cách xếp loại năm", "weight": "Trọng số"},
@@ -248,6 +275,7 @@ def choices() -> dict[str, dict]:
     return {
         ("user_role", "role"): _ROLE_CHOICES,
         ("catalogue", "kind"): CATALOGUE_KINDS,
+        ("directive_task", "status"): _directive_statuses(),
         ("criterion", "scoring_rule"): SCORING_RULES,
         ("ranking_decision", "subject"): SUBJECTS,
         ("ranking_decision", "level"): LEVELS,
@@ -276,6 +304,14 @@ def choices() -> dict[str, dict]:
     }
 
 
+def _directive_statuses() -> dict:
+    try:
+        from portal.directives.models import TASK_STATUSES
+    except ImportError:
+        return {}
+    return TASK_STATUSES
+
+
 def _form_classes():
     """The forms whose labels name a model's columns (table -> forms)."""
     from portal.accounts.forms import UnitForm, UserForm
@@ -284,6 +320,7 @@ def _form_classes():
     from portal.findings.forms import FindingForm, ReInspectionForm, RemedyForm
     from portal.iso.forms import CheckForm, HolidayForm, ProcedureHeadForm, StepForm, VersionFields
     from portal.rounds.forms import ReportForm, RoundForm
+    from portal.settings.forms import SettingsForm
 
     return {
         "unit": [UnitForm], "user": [UserForm], "adhoc_entry": [EntryForm],
@@ -291,8 +328,12 @@ def _form_classes():
         "re_inspection": [ReInspectionForm], "reinspection": [ReInspectionForm],
         "sample_check": [CheckForm], "holiday": [HolidayForm], "procedure": [ProcedureHeadForm],
         "procedure_version": [VersionFields], "step_check": [StepForm],
-        "report": [ReportForm], "round": [RoundForm],
+        "report": [ReportForm], "round": [RoundForm], "ward_settings": [SettingsForm],
     }
+
+
+# A table that copies another's columns reads with the other's labels (then its own in FIELDS).
+ALIASES = {"round_criterion": "criterion"}
 
 
 def _form_labels(form_class) -> dict[str, str]:
@@ -311,6 +352,8 @@ def _form_labels(form_class) -> dict[str, str]:
 @cache
 def field_labels(table: str) -> dict[str, str]:
     labels = dict(COMMON)
+    if table in ALIASES:
+        labels.update(field_labels(ALIASES[table]))
     try:
         forms = _form_classes().get(table, [])
     except ImportError:  # an area not present in this build

@@ -71,6 +71,7 @@ NAMERS = {
     "minutes_record": lambda o: f"Biên bản kiểm tra {o.number}".strip(),
     "year_records": lambda o: f"Kế hoạch, quyết định kiểm tra năm {o.year}",
     "team_role": lambda o: f"{o.role}: {_user(_get(o, 'user'))}",
+    "directive_task": lambda o: f"Nhiệm vụ: {_short(o.action, 60)}",
     "ranking_setup": lambda o: f"Cách xếp loại năm {o.year}",
     "ranking_round_weight": lambda o: "Trọng số đợt kiểm tra",
     "ranking_decision": lambda o: f"Xếp loại năm {o.year}",

@@ -40,6 +40,10 @@ def _value(v):
         return v.isoformat()
     if isinstance(v, Decimal):
         return str(v)
+    if isinstance(v, (list, tuple)):  # a JSON column: kept as a list, so the log can word each item
+        return [_value(item) for item in v[:50]]
+    if isinstance(v, dict):
+        return {str(k): _value(item) for k, item in list(v.items())[:50]}
     text = str(v)
     return text if len(text) <= MAX_VALUE else text[:MAX_VALUE] + "…"
 
@@ -68,7 +72,7 @@ def _search_text(table: str, action: str, summary: str, changes: dict) -> str:
         if values or value == ["***", "***"]:  # an empty field of a new record says nothing
             words.append(labels.field_label(table, key))
         for v in values:
-            words.append(str(labels.choice_label(table, key, v) or v) if not isinstance(v, list) else str(v))
+            words.append(str(v) if isinstance(v, (list, dict)) else str(labels.choice_label(table, key, v) or v))
     return search_key(" ".join(words))[:4000]
 
 
@@ -102,6 +106,17 @@ def _diff(obj) -> dict:
     return changes
 
 
+def _add_version(obj, changes: dict) -> None:
+    """Versioned records: which version this save made, so a stale form can be told what changed
+    since the version it was opened at (portal.web.concurrency)."""
+    mapper = inspect(obj).mapper
+    if mapper.version_id_col is None:
+        return
+    new = inspect(obj).dict.get(mapper.get_property_by_column(mapper.version_id_col).key)
+    if isinstance(new, int):
+        changes["version"] = [new - 1, new]
+
+
 def _snapshot(obj) -> dict:
     return {k: ("***" if masked else _value(getattr(obj, k))) for k, masked in _columns(obj)}
 
@@ -115,6 +130,7 @@ def _after_flush(session: Session, _ctx):
         if _audited(obj) and session.is_modified(obj, include_collections=False):
             changes = _diff(obj)
             if changes:
+                _add_version(obj, changes)
                 rows.append(_row(obj, "update", changes))
     for obj in session.deleted:
         if _audited(obj):

@@ -1,15 +1,15 @@
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_wtf import FlaskForm
+from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from portal.accounts import roles as R
 from portal.extensions import db
 from portal.text import nfc
-from flask_login import current_user
-
+from portal.scoring.rules import RULES
 from portal.web.access import require
+from portal.web.concurrency import commit_or_conflict
 from portal.web.forms import EmptyForm
 from portal.web.htmx import render
 from portal.web.nav import nav
@@ -19,8 +19,8 @@ from portal.exports.xlsx import xlsx_response
 from portal.exports import lists as export_lists
 from portal.exports.table import export_response, wants_export
 
-from . import excelformat, fileformat, services
-from .models import Catalogue
+from . import editing, excelformat, fileformat, services
+from .models import Area, AreaGroup, Catalogue, Criterion
 
 bp = Blueprint("catalogue", __name__, url_prefix="/bo-noi-dung")
 
@@ -130,3 +130,118 @@ def import_file():
         flash(f"… và {len(errors) - 50} lỗi khác.", "error")
     flash("Chưa nhập gì: hãy sửa các lỗi trên rồi nhập lại.", "error")
     return redirect(url_for("catalogue.index"))
+
+
+# -- editing in the portal ---------------------------------------------------------------------
+FIELDS = ("code", "text", "unit", "target", "max_points", "rule", "thresholds", "partial")
+
+
+def _values(criterion: Criterion | None) -> dict:
+    if criterion is None:
+        return {k: "" for k in FIELDS}
+
+    def n(x):
+        return "" if x is None else f"{x.normalize():f}"
+    return {"code": criterion.code, "text": criterion.text, "unit": criterion.indicator_unit,
+            "target": n(criterion.indicator_target), "max_points": n(criterion.max_points),
+            "rule": criterion.scoring_rule, "thresholds": criterion.thresholds, "partial": n(criterion.partial_ratio)}
+
+
+def _edit_page(catalogue, area, criterion, values, errors=(), status=200, group_id=None):
+    return render("catalogue/edit.html", catalogue=catalogue, area=area, criterion=criterion, values=values,
+                  errors=list(errors), rules=RULES, lock=editing.lock_state(catalogue), group_id=group_id,
+                  status=status)
+
+
+def _form_values() -> dict:
+    return {k: nfc(request.form.get(k, ""))[:5000] for k in FIELDS}
+
+
+@bp.route("/noi-dung/<int:criterion_id>/sua", methods=["GET", "POST"])
+@require(*R.MANAGERS)
+def edit_criterion(criterion_id: int):
+    criterion = db.session.get(Criterion, criterion_id) or abort(404)
+    catalogue = criterion.area.catalogue
+    if request.method == "GET":
+        return _edit_page(catalogue, criterion.area, criterion, _values(criterion))
+    values = _form_values()
+    try:
+        editing.save_criterion(criterion, values, area=criterion.area, version=request.form.get("version"),
+                               group=criterion.group, parent=criterion.parent)
+    except editing.EditRefused as exc:
+        db.session.rollback()
+        return _edit_page(catalogue, criterion.area, criterion, values, exc.messages, 422)
+    commit_or_conflict(unique_clash=True)
+    flash(f"Đã lưu nội dung {criterion.code}.", "success")
+    return redirect(url_for("catalogue.index", **catalogue.url_args, _anchor=f"c-{criterion.id}"), code=303)
+
+
+@bp.route("/linh-vuc/<int:area_id>/them", methods=["GET", "POST"])
+@require(*R.MANAGERS)
+def add_criterion(area_id: int):
+    area = db.session.get(Area, area_id) or abort(404)
+    catalogue = area.catalogue
+    group_id = request.values.get("nhom", type=db_int)
+    group = next((g for g in area.groups if g.id == group_id), None)
+    if request.method == "GET":
+        return _edit_page(catalogue, area, None, _values(None), group_id=group.id if group else None)
+    values = _form_values()
+    try:
+        criterion = editing.save_criterion(None, values, area=area, group=group, version=request.form.get("version"))
+    except editing.EditRefused as exc:
+        db.session.rollback()
+        return _edit_page(catalogue, area, None, values, exc.messages, 422, group_id=group.id if group else None)
+    commit_or_conflict(unique_clash=True)
+    flash(f"Đã thêm nội dung {criterion.code}.", "success")
+    return redirect(url_for("catalogue.index", **catalogue.url_args, _anchor=f"c-{criterion.id}"), code=303)
+
+
+@bp.post("/noi-dung/<int:criterion_id>/di-chuyen")
+@require(*R.MANAGERS)
+def move_criterion(criterion_id: int):
+    criterion = db.session.get(Criterion, criterion_id) or abort(404)
+    catalogue = criterion.area.catalogue
+    try:
+        editing.move_criterion(criterion, "up" if request.form.get("huong") == "len" else "down",
+                               request.form.get("version"))
+    except editing.EditRefused as exc:
+        db.session.rollback()
+        flash(exc.messages[0], "error")
+        return redirect(url_for("catalogue.index", **catalogue.url_args), code=303)
+    commit_or_conflict()
+    return redirect(url_for("catalogue.index", **catalogue.url_args, _anchor=f"c-{criterion.id}"), code=303)
+
+
+@bp.post("/linh-vuc/<int:area_id>/nhom")
+@require(*R.MANAGERS)
+def add_group(area_id: int):
+    area = db.session.get(Area, area_id) or abort(404)
+    catalogue = area.catalogue
+    try:
+        group = editing.add_group(area, request.form.get("code", "")[:100], request.form.get("name", "")[:1000],
+                                  request.form.get("version"))
+    except editing.EditRefused as exc:
+        db.session.rollback()
+        for message in exc.messages:
+            flash(message, "error")
+        return redirect(url_for("catalogue.index", **catalogue.url_args), code=303)
+    commit_or_conflict()
+    flash(f"Đã thêm nhóm {group.label}.", "success")
+    return redirect(url_for("catalogue.index", **catalogue.url_args), code=303)
+
+
+@bp.post("/<string:kind>/<int:item_id>/doi-ten")
+@require(*R.MANAGERS)
+def rename(kind: str, item_id: int):
+    model = {"linh-vuc": Area, "nhom": AreaGroup}.get(kind) or abort(404)
+    item = db.session.get(model, item_id) or abort(404)
+    catalogue = item.catalogue if isinstance(item, Area) else item.area.catalogue
+    try:
+        editing.rename(item, request.form.get("name", "")[:1000], request.form.get("version"))
+    except editing.EditRefused as exc:
+        db.session.rollback()
+        flash(exc.messages[0], "error")
+        return redirect(url_for("catalogue.index", **catalogue.url_args), code=303)
+    commit_or_conflict()
+    flash("Đã đổi tên.", "success")
+    return redirect(url_for("catalogue.index", **catalogue.url_args), code=303)

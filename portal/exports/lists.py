@@ -159,6 +159,19 @@ def check_results(check, res) -> list[TableSpec]:
     ]
 
 
+def procedures(rows) -> TableSpec:
+    return TableSpec("Quy trình ISO", [
+        C("Mã quy trình", lambda p: p.code, 16),
+        C("Tên quy trình", lambda p: p.name, 50),
+        C("Loại", lambda p: "ISO – TTHC" if p.kind == "tthc" else "Nội bộ", 12),
+        C("Đơn vị chủ trì", lambda p: p.unit.name if p.unit else "", 30),
+        C("Phiên bản hiện hành", lambda p: p.current.number if p.current else "", 10),
+        C("Ngày hiệu lực", lambda p: p.current.effective_date if p.current else None, 12),
+        C("Số bước", lambda p: len(p.current.steps) if p.current else 0, 8),
+        C("Tổng thời hạn (ngày làm việc)", lambda p: p.current.total_days if p.current else 0, 12),
+    ], rows)
+
+
 def holidays(year, rows) -> TableSpec:
     return TableSpec(f"Ngày nghỉ năm {year}", [
         C("Ngày", lambda h: h.date, 12),

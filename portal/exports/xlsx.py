@@ -28,6 +28,17 @@ MSG_EMPTY_SHEET = "Trang tính đầu tiên không có dữ liệu."
 MSG_NO_DATA_ROWS = "Không có dòng dữ liệu nào dưới dòng tiêu đề."
 MSG_MISSING = "Thiếu cột: {}."
 
+# Limits for uploaded spreadsheets (ISO registry, dossiers, responsibility tables): checked before
+# and while parsing, so a small hostile file cannot take seconds of CPU or gigabytes of memory.
+MAX_XLSX_BYTES = 5 * 1024 * 1024          # the file as uploaded
+MAX_XLSX_UNPACKED = 60 * 1024 * 1024      # all its parts once unzipped (zip bombs)
+MAX_XLSX_STRINGS = 8 * 1024 * 1024        # sharedStrings.xml, which openpyxl loads whole
+MAX_XLSX_ROWS = 5000                      # rows read below the header (blank ones count)
+MAX_XLSX_COLUMNS = 64
+MSG_TOO_BIG = "Tệp quá lớn (tối đa {} MB). Hãy chia thành nhiều tệp nhỏ hơn."
+MSG_TOO_MANY_ROWS = "Tệp có quá nhiều dòng (tối đa {} dòng dữ liệu). Hãy chia thành nhiều tệp nhỏ hơn."
+MSG_UNPACKED = "Tệp Excel có nội dung giải nén quá lớn so với dữ liệu thực; không đọc tệp này."
+
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
@@ -162,13 +173,62 @@ def normalize_header(text) -> str:
     return " ".join(text.lower().replace("*", " ").split())
 
 
-def _read_bytes(source) -> bytes:
+def _read_bytes(source, limit: int | None = None) -> bytes:
+    """The upload's bytes; at most limit + 1 are read, so an oversized file is never held whole."""
     if isinstance(source, (bytes, bytearray, memoryview)):
         return bytes(source)
     stream = getattr(source, "stream", source)  # werkzeug FileStorage or a file object
     if hasattr(stream, "seek"):
         stream.seek(0)
-    return stream.read()
+    return stream.read() if limit is None else stream.read(limit + 1)
+
+
+def _sheet_size_from_head(self):
+    """openpyxl's read-only sheet looks for <dimension> by parsing until </sheetData>, i.e. the
+    whole sheet, when the element is missing (a million rows: a minute) - before any row is read,
+    so no row cap could help. Stop at <sheetData>'s start instead; the result is the same."""
+    from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
+    from openpyxl.worksheet.dimensions import SheetDimension
+    from openpyxl.xml.functions import iterparse
+
+    src = self._get_source()
+    try:
+        for _event, element in iterparse(src, events=("start",)):
+            if element.tag == DIMENSION_TAG:
+                bounds = SheetDimension.from_tree(element).boundaries
+                if bounds is not None:
+                    self._min_column, self._min_row, self._max_column, self._max_row = bounds
+                return
+            if element.tag == DATA_TAG:
+                return
+    finally:
+        src.close()
+
+
+def _bounded_sheets():
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    ReadOnlyWorksheet._get_size = _sheet_size_from_head
+
+
+_bounded_sheets()
+
+
+def _unpacked_problem(data: bytes) -> str | None:
+    """Refuse a zip whose parts unpack to far more than any real table (sizes from the zip's
+    directory; openpyxl's own reading stops at the row cap, but shared strings load whole)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return MSG_NOT_XLSX
+    if sum(i.file_size for i in infos) > MAX_XLSX_UNPACKED:
+        return MSG_UNPACKED
+    if any(i.filename.lower().endswith("sharedstrings.xml") and i.file_size > MAX_XLSX_STRINGS for i in infos):
+        return MSG_UNPACKED
+    return None
 
 
 def _clean(value):
@@ -180,13 +240,16 @@ def _clean(value):
     return value
 
 
-def read_rows(source, expected_headers) -> tuple[list[dict], list[str]]:
+def read_rows(source, expected_headers, max_rows: int | None = None) -> tuple[list[dict], list[str]]:
     """Read the first sheet of an uploaded .xlsx.
 
     expected_headers: a list of header labels (dict keys are the labels) or a
     mapping {key: label}. Returns (rows, errors); each row is a dict with those
-    keys plus "_row", the Excel row number. Blank rows are skipped.
+    keys plus "_row", the Excel row number. Blank rows are skipped. Files over
+    MAX_XLSX_BYTES, zip bombs and sheets with more than max_rows rows below the
+    header are refused with one short message (reading stops at the cap).
     """
+    max_rows = max_rows or MAX_XLSX_ROWS
     if isinstance(expected_headers, Mapping):
         expected = dict(expected_headers)
     else:
@@ -194,9 +257,14 @@ def read_rows(source, expected_headers) -> tuple[list[dict], list[str]]:
     wanted = {key: normalize_header(label) for key, label in expected.items()}
 
     try:
-        data = _read_bytes(source)
+        data = _read_bytes(source, MAX_XLSX_BYTES)
+        if len(data) > MAX_XLSX_BYTES:
+            return [], [MSG_TOO_BIG.format(MAX_XLSX_BYTES // (1024 * 1024))]
         if not data.startswith(b"PK"):  # .xlsx is a zip archive
             return [], [MSG_NOT_XLSX]
+        problem = _unpacked_problem(data)
+        if problem:
+            return [], [problem]
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many unrelated types on a corrupt file
         return [], [MSG_NOT_XLSX]
@@ -204,7 +272,9 @@ def read_rows(source, expected_headers) -> tuple[list[dict], list[str]]:
     try:
         if not wb.worksheets:
             return [], [MSG_EMPTY_SHEET]
-        rows_iter = wb.worksheets[0].iter_rows(values_only=True)
+        # No real table is wider than this; a hostile sheet declaring column XFD would otherwise
+        # pad every row to 16,384 cells.
+        rows_iter = wb.worksheets[0].iter_rows(values_only=True, max_col=MAX_XLSX_COLUMNS)
         columns: dict[str, int] = {}
         header_at = None
         best = 0
@@ -240,6 +310,8 @@ def read_rows(source, expected_headers) -> tuple[list[dict], list[str]]:
             enumerate(rows_iter, start=len(scanned) + 1),
         )
         for number, values in data_rows:
+            if number - header_at > max_rows:
+                return [], [MSG_TOO_MANY_ROWS.format(max_rows)]
             record = {
                 key: _clean(values[index]) if index < len(values) else None
                 for key, index in columns.items()

@@ -33,6 +33,7 @@ def _page(slug: str) -> tuple[str, Markup]:
     body = markdown.markdown(text, extensions=["tables", "toc", "attr_list"], output_format="html")
     body = re.sub(r'href="([a-z0-9-]+)\.md(#[^"]*)?"', lambda m: f'href="{m.group(1)}{m.group(2) or ""}"', body)
     body = body.replace("<img ", '<img loading="lazy" ')
+    body = re.sub(r"<th(?=[\s>])(?![^>]*scope=)", '<th scope="col"', body)  # screen readers need the scope
     return title, Markup(body)
 
 

@@ -71,6 +71,8 @@ def procedures():
     unit_id = request.args.get("don_vi", type=db_int)
     kind = request.args.get("loai", "")
     rows = services.search_procedures(q, unit_id, kind)
+    if wants_export():
+        return export_response(export_lists.procedures(rows))
     return render("iso/procedures.html", "results", procedures=rows, q=q, unit_id=unit_id, kind=kind,
                   kinds=KINDS, units=_unit_choices("Tất cả đơn vị"))
 
@@ -492,8 +494,11 @@ def result_pdf(check_id: int):
     check = _load_check(check_id)
     res = checks.results(check)
     settings = get_settings()
-    doc = {"issuer_parent": settings.issuer_parent, "issuer_name": settings.issuer_name,
-           "number": "/KQ-ĐKT", "place": settings.place_name, "date": check.completed_on,
+    from portal.settings.documents import profile
+
+    team = profile(settings, "team_report")  # the team's internal record: its header, no number (ND 30)
+    doc = {"issuer_parent": team["parent"], "issuer_name": team["issuer"], "no_number": True,
+           "place": settings.place_name, "date": check.completed_on,
            "title": "Kết quả kiểm tra, bóc mẫu hồ sơ",
            "subtitle": f"{check.title}",
            "recipients": settings.recipients, "sign_lines": settings.sign_lines,

@@ -4,14 +4,23 @@ from jinja2_fragments.flask import render_block
 
 from portal.extensions import db
 from portal.web.forms import EmptyForm
-from portal.web.htmx import is_htmx, render, trigger
+from portal.web.htmx import hx_redirect, is_htmx, render, trigger
 from portal.web.nav import home_panel, nav
 from portal.web.pagination import paginate
 
-from . import services
-from .models import Notification
+from . import outbox, reminders, scheduler, services  # noqa: F401  (outbox listens, reminders register)
+from .forms import PreferenceForm
+from .models import EMAIL_MODES, Notification
 
 bp = Blueprint("notifications", __name__, url_prefix="/thong-bao")
+bp.record_once(lambda state: scheduler.install(state.app))
+
+
+@bp.app_context_processor
+def _scheduler_globals():
+    # for the ward settings page: when the daily run last ran and what it sent (lazy: no query
+    # unless a template calls it)
+    return {"scheduled_runs": scheduler.recent_runs, "outbox_failed_count": outbox.failed_count}
 
 nav("Thông báo", "notifications.index", order=5)
 
@@ -47,13 +56,17 @@ def index():
     return render("notifications/index.html", "results", **_list_context())
 
 
-@bp.get("/<int:notification_id>/mo")
+@bp.route("/<int:notification_id>/mo", methods=["GET", "POST"])
 def open_(notification_id: int):
-    """Follow a notification's link, marking it read on the way."""
+    """Follow a notification's link. Clicking it in the portal POSTs (hx-post, CSRF-checked) and
+    marks it read on the way; a plain GET (a link opened in a new tab, an old e-mail) only
+    redirects: no state changes on GET."""
     notification = _own(notification_id)
-    services.mark_read(notification)
     target = services.safe_url(notification.url) or url_for("notifications.index")
-    db.session.commit()
+    if request.method == "POST":
+        services.mark_read(notification)
+        db.session.commit()
+        return hx_redirect(target)
     return redirect(target, code=303)
 
 
@@ -110,3 +123,17 @@ def home_fragment():
 def _from_here() -> bool:
     ref = request.referrer or ""
     return ref.startswith(request.host_url)
+
+
+@bp.route("/cai-dat", methods=["GET", "POST"])
+def preferences():
+    """Each person chooses: e-mail at once, or one digest a day (the default)."""
+    form = PreferenceForm(email_mode=services.email_mode(current_user))
+    if form.validate_on_submit():
+        services.set_email_mode(current_user, form.email_mode.data)
+        db.session.commit()
+        flash("Đã lưu cách nhận thư thông báo: " + EMAIL_MODES[form.email_mode.data].lower() + ".", "success")
+        return redirect(url_for("notifications.preferences"), code=303)
+    return render("notifications/preferences.html", form=form,
+                  mail_on=services.mail_configured(), email=current_user.email,
+                  status=422 if form.errors else 200)

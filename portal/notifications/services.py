@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+from email import policy as email_policy
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 
@@ -31,8 +32,8 @@ def notify(user, key: str, title: str, body: str = "", url: str = "",
     """Record a notification for `user` once per `key`; e-mail it if SMTP is configured.
 
     Returns the new Notification, or None when this (user, key) was already notified.
-    Flushes but does not commit (the caller's request or command commits). An e-mail failure
-    is logged and leaves emailed_at empty; it never raises.
+    Flushes but does not commit (the caller's request or command commits). The e-mail goes
+    through the outbox after the commit: it never delays nor breaks the caller.
     """
     key = key.strip()[:200]
     exists = db.session.scalar(select(Notification.id).where(
@@ -49,10 +50,36 @@ def notify(user, key: str, title: str, body: str = "", url: str = "",
     except IntegrityError:
         return None
     if email and mail_configured() and getattr(user, "email", ""):
-        if send_email(user, row):
-            row.emailed_at = now_utc()
-            db.session.flush()
+        # Never sent from here: the outbox sends after the caller commits (see outbox.py), at once
+        # or in the day's digest as the person chose.
+        from . import outbox
+
+        if email_mode(user) == "immediate":
+            outbox.queue_notification(user, row)
+        else:
+            row.mail_state = "digest"
+        db.session.flush()
     return row
+
+
+def email_mode(user) -> str:
+    from .models import NotificationPreference
+
+    pref = db.session.get(NotificationPreference, user.id)
+    return pref.email_mode if pref is not None else "digest"
+
+
+def set_email_mode(user, mode: str) -> None:
+    from .models import EMAIL_MODES, NotificationPreference
+
+    if mode not in EMAIL_MODES:
+        raise ValueError(mode)
+    pref = db.session.get(NotificationPreference, user.id)
+    if pref is None:
+        db.session.add(NotificationPreference(user_id=user.id, email_mode=mode))
+    else:
+        pref.email_mode = mode
+    db.session.flush()
 
 
 def mail_configured() -> bool:
@@ -69,43 +96,50 @@ def link_for(url: str) -> str:
     return base + (url if url.startswith("/") else "/" + url)
 
 
-def build_message(user, notification: Notification) -> EmailMessage:
+def ward_name() -> str:
     from portal.settings.models import get_settings
 
-    ward = get_settings().ward_name
-    msg = EmailMessage()  # default policy: UTF-8 headers (RFC 2047) and body
-    msg["Subject"] = f"[CCHC {ward}] {notification.title}"
+    return get_settings().ward_name
+
+
+def compose(user, subject: str, text: str) -> EmailMessage:
+    """A Vietnamese e-mail to `user`: greeting, `text`, the portal's signature."""
+    ward = ward_name()
+    # UTF-8 headers (RFC 2047) and body. Headers are not folded at 78 columns: Python's folding
+    # drops the space between two encoded words ("Tổng hợp 2 thông báo" arrived as "2thông").
+    msg = EmailMessage(policy=email_policy.default.clone(max_line_length=998))
+    msg["Subject"] = f"[CCHC {ward}] {subject}"
     msg["From"] = formataddr((f"Kiểm tra CCHC – {ward}", current_app.config["MAIL_SENDER"]))
     msg["To"] = formataddr((user.full_name, user.email))
     msg["Message-ID"] = make_msgid(domain="cchc.local")
-    lines = [f"Kính gửi {user.full_name},", "", notification.title]
-    if notification.body:
-        lines += ["", notification.body]
-    lines += ["", f"Xem chi tiết: {link_for(notification.url)}", "", "--",
-              f"Cổng kiểm tra cải cách hành chính – {ward}.",
-              "Thư gửi tự động, vui lòng không trả lời thư này."]
+    lines = [f"Kính gửi {user.full_name},", "", text, "", "--",
+             f"Cổng kiểm tra cải cách hành chính – {ward}.",
+             "Thư gửi tự động, vui lòng không trả lời thư này.",
+             f"Chọn cách nhận thư thông báo: {link_for('/thong-bao/cai-dat')}"]
     msg.set_content("\n".join(lines), charset="utf-8")
     return msg
 
 
-def send_email(user, notification: Notification) -> bool:
-    """Send one notification by SMTP. True on success; failures are logged, never raised."""
+def notification_text(notification: Notification) -> str:
+    lines = [notification.title]
+    if notification.body:
+        lines += ["", notification.body]
+    lines += ["", f"Xem chi tiết: {link_for(notification.url)}"]
+    return "\n".join(lines)
+
+
+def smtp_send(msg: EmailMessage) -> None:
+    """Send one message with the configured SMTP server; raises on any failure."""
     config = current_app.config
-    try:
-        msg = build_message(user, notification)
-        host, port = config["MAIL_SERVER"], int(config.get("MAIL_PORT") or 25)
-        # Port 465 speaks TLS from the first byte; others upgrade with STARTTLS if asked.
-        smtp_class = smtplib.SMTP_SSL if port == 465 else smtplib.SMTP
-        with smtp_class(host, port, timeout=SMTP_TIMEOUT) as smtp:
-            if config.get("MAIL_USE_TLS") and port != 465:
-                smtp.starttls(context=ssl.create_default_context())
-            if config.get("MAIL_USERNAME"):
-                smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD", ""))
-            smtp.send_message(msg)
-        return True
-    except Exception:  # network, TLS, auth, refused recipient: the notification still stands
-        log.exception("e-mail for notification %s to %s failed", notification.key, user.email)
-        return False
+    host, port = config["MAIL_SERVER"], int(config.get("MAIL_PORT") or 25)
+    # Port 465 speaks TLS from the first byte; others upgrade with STARTTLS if asked.
+    smtp_class = smtplib.SMTP_SSL if port == 465 else smtplib.SMTP
+    with smtp_class(host, port, timeout=SMTP_TIMEOUT) as smtp:
+        if config.get("MAIL_USE_TLS") and port != 465:
+            smtp.starttls(context=ssl.create_default_context())
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD", ""))
+        smtp.send_message(msg)
 
 
 # -- reading --------------------------------------------------------------------------------------

@@ -60,7 +60,18 @@ def round_page(round_id):
                                 .where(Report.round_id == rnd.id).distinct().order_by(User.full_name)).all()
     my_jobs = db.session.scalars(select(Job).where(Job.user_id == current_user.id)
                                  .order_by(Job.id.desc()).limit(5)).all()
+    from portal.rounds.rules import is_manager
+
+    from .models import GoodPractice
+
+    marks = db.session.scalars(select(GoodPractice).where(GoodPractice.round_id == rnd.id)
+                               .order_by(GoodPractice.id)).all()
+    sent = db.session.scalars(select(Report).where(Report.round_id == rnd.id,
+                                                   Report.state.in_(("submitted", "clarify")))
+                              .order_by(Report.id)).all() if rnd.state != "closed" else []
+    can_mark = rnd.state != "closed" and (current_user.id in rnd.team_ids or is_manager(current_user))
     return render("reports/round.html", rnd=rnd, units=units, people=people, sign_offs=S.sign_offs(rnd.id),
+                  marks=marks, sent=sent, can_mark=can_mark,
                   can_sign=S.can_sign_off(current_user), big=S.needs_job(rnd.id), count=S.report_count(rnd.id),
                   my_jobs=[j for j in my_jobs if j.params.get("round_id") == rnd.id], form=EmptyForm(),
                   exports=EXPORTS)
@@ -370,3 +381,45 @@ def archive(round_id):
         abort(400)
     job = jobs.submit("round_archive", {"round_id": rnd.id, "title": f"Hồ sơ kiểm tra — {rnd.name}"}, current_user)
     return redirect(url_for("jobs.show", job_id=job.id), code=303)
+
+
+@bp.post("/dot/<int:round_id>/dien-hinh")
+def good_practice(round_id):
+    """The team marks a sent report as a good practice (điển hình) with a note, or removes the mark."""
+    from portal.rounds.rules import is_manager
+    from portal.text import clean
+
+    from .models import GoodPractice
+
+    rnd = _readable_round(round_id)
+    deny_unless(current_user.id in rnd.team_ids or is_manager(current_user))
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    back = url_for("reports.round_page", round_id=rnd.id) + "#good-practices"
+    if rnd.state == "closed":
+        return error_response(409, "Đợt kiểm tra đã kết thúc: không thay đổi điển hình được nữa.")
+    remove = _id(request.form.get("xoa"))
+    if remove:
+        row = db.session.get(GoodPractice, remove)
+        if row is None or row.round_id != rnd.id:
+            abort(404, "Không tìm thấy điển hình.")
+        db.session.delete(row)
+        db.session.commit()
+        flash("Đã bỏ đánh dấu điển hình.", "success")
+        return redirect(back, code=303)
+    report = db.session.get(Report, _id(request.form.get("bao_cao")) or 0)
+    note = clean(request.form.get("ghi_chu", ""))
+    if report is None or report.round_id != rnd.id or report.state not in ("submitted", "clarify"):
+        flash("Vui lòng chọn một báo cáo đã gửi của đợt.", "error")
+        return redirect(back, code=303)
+    if not note or len(note) > 1000:
+        flash("Vui lòng ghi nhận xét về điển hình (tối đa 1.000 ký tự).", "error")
+        return redirect(back, code=303)
+    row = db.session.scalar(select(GoodPractice).where(GoodPractice.report_id == report.id))
+    if row is None:
+        row = GoodPractice(round_id=rnd.id, report_id=report.id)
+        db.session.add(row)
+    row.note, row.marked_by_id = note, current_user.id
+    db.session.commit()
+    flash(f"Đã ghi nhận điển hình: nội dung {report.criterion.code}.", "success")
+    return redirect(back, code=303)

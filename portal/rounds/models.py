@@ -171,8 +171,8 @@ class RoundCriterion(db.Model):
     and edits never change an opened round's pages, figures or documents. Read through
     Report.item, which has the same names as Criterion (code, text, area.code/name/label, …).
 
-    Scoring columns (max_points, indicator target/unit) belong to the scoring area; until they
-    are copied here they are read from the live criterion (see the properties below)."""
+    The scoring columns (maximum, rule, indicator unit and target) are frozen too: a round's
+    scores never move when the office edits the catalogue's points."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), index=True)
@@ -186,6 +186,12 @@ class RoundCriterion(db.Model):
     # The levels between the area and the criterion as they read then: its group, its parents.
     level_path: Mapped[list] = mapped_column(JSON, default=list)
     position: Mapped[int] = mapped_column(default=0)
+    indicator_unit: Mapped[str] = mapped_column(String(30), default="", server_default="")
+    indicator_target: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    max_points: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
+    scoring_rule: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    partial_ratio: Mapped[Decimal | None] = mapped_column(Numeric(4, 2))
+    thresholds: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
     criterion = relationship("Criterion")
 
@@ -196,7 +202,10 @@ class RoundCriterion(db.Model):
         area = criterion.area
         return cls(round_id=round_id, criterion_id=criterion.id, code=criterion.code, text=criterion.text,
                    area_id=area.id, area_code=area.code, area_name=area.name, area_position=area.position,
-                   level_path=list(criterion.level_path), position=criterion.position)
+                   level_path=list(criterion.level_path), position=criterion.position,
+                   indicator_unit=criterion.indicator_unit or "", indicator_target=criterion.indicator_target,
+                   max_points=criterion.max_points, scoring_rule=criterion.scoring_rule or "",
+                   partial_ratio=criterion.partial_ratio, thresholds=criterion.thresholds or "")
 
     @property
     def area(self) -> FrozenArea:
@@ -205,19 +214,6 @@ class RoundCriterion(db.Model):
     @property
     def level_label(self) -> str:
         return " › ".join(self.level_path or [])
-
-    # Scoring and indicators: from the live criterion until the scoring area freezes them too.
-    @property
-    def max_points(self):
-        return self.criterion.max_points if self.criterion else None
-
-    @property
-    def indicator_unit(self):
-        return self.criterion.indicator_unit if self.criterion else ""
-
-    @property
-    def indicator_target(self):
-        return self.criterion.indicator_target if self.criterion else None
 
     @property
     def is_indicator(self) -> bool:

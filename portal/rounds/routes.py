@@ -23,6 +23,7 @@ from portal.web.params import db_int
 from portal.exports import lists as export_lists
 from portal.exports.table import export_response, wants_export
 
+from . import queue_walk
 from . import services as S
 from .forms import (DocumentForm, EvaluationForm, FindingForm, MessageForm, ReopenForm, ReportForm,
                     ReviewForm, RoundForm)
@@ -292,6 +293,7 @@ def _report_page(report: Report, *, form=None, review_form=None, status=200):
 
     findings = [f for f in S.findings_for_round(rnd.id) if f.source_id == report.id]
     return render("rounds/report.html", report=report, rnd=rnd, form=form, review_form=review_form,
+                  walk=S.can_read_round(user, rnd),  # the walk itself loads after the page (queue_walk)
                   history=history(report.versions), can_withdraw=S.can_withdraw(user, report),
                   can_edit=S.can_edit_report(user, report), can_review=S.can_review(user, report),
                   can_decide=(S.can_decide(user, report) and report.state == "draft"
@@ -300,9 +302,9 @@ def _report_page(report: Report, *, form=None, review_form=None, status=200):
                                   and report.late_allowed_at is None),
                   reusable=S.reusable_files(report) if S.can_edit_report(user, report) else [],
                   findings=findings, message_form=MessageForm(), finding_form=FindingForm(),
-                  scoring_rule=scoring_rules.describe(report.criterion),
+                  scoring_rule=scoring_rules.describe(report.item),
                   suggested=scoring_rules.criterion_suggestion(
-                      report.criterion, rating=report.review.rating if report.review else "",
+                      report.item, rating=report.review.rating if report.review else "",
                       value=report.indicator_value),
                   document_form=DocumentForm(), action_form=EmptyForm(), status=status)
 
@@ -566,3 +568,16 @@ def self_report_pdf(round_id):
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{name}"'})
 
+
+
+@bp.app_template_global("queue_args")
+def _queue_args(args) -> dict:
+    return queue_walk.queue_args(args)
+
+
+@bp.get("/bao-cao/<int:report_id>/hang-doi")
+def walk(report_id):
+    """Previous/next report in the queue as filtered (loaded by the review page after it shows)."""
+    report = _report(report_id)
+    deny_unless(S.can_read_round(current_user, report.round))
+    return render("rounds/_queue_walk.html", walk=queue_walk.walk(report, request.args), rnd=report.round)

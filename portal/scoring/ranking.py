@@ -53,7 +53,7 @@ def criterion_pct(report) -> Decimal | None:
     if report.status == "na":
         return None
     review = report.review
-    maximum = report.criterion.max_points
+    maximum = report.item.max_points  # the round's frozen copy
     if maximum:
         points = review.appraised_score if review and review.appraised_score is not None else report.self_score
         if points is not None and review is not None and (review.rating or review.appraised_score is not None):

@@ -1,23 +1,31 @@
 """Scoring pages: a round's self-scoring table (with its Excel and PDF) and the year-end
 ranking of people and units."""
-from flask import Blueprint, Response, abort
+from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask_login import current_user
 
+from portal.accounts import roles as R
 from portal.evidence.services import content_disposition
 from portal.exports.xlsx import xlsx_response
 from portal.extensions import db
 from portal.rounds import services as RS
 from portal.rounds.models import Round
+from portal.timeutil import today
+from portal.web.access import require
+from portal.web.concurrency import check_version, commit_or_conflict
 from portal.web.htmx import render
+from portal.web.nav import nav
+from portal.web.params import db_int
 
 from . import documents, exports
+from . import ranking_service as RK
+from .indicators import indicator_table
+from .models import LEVELS
 from .totals import round_table
 
 bp = Blueprint("scoring", __name__, url_prefix="/cham-diem")
 
 
 def _round(round_id: int) -> Round:
-    from flask_login import current_user
-
     rnd = db.session.get(Round, round_id) or abort(404)
     if not RS.can_read_round(current_user, rnd):
         abort(403)
@@ -50,21 +58,10 @@ def round_pdf(round_id: int):
 
 
 # -- year-end ranking ---------------------------------------------------------------------------
-from flask import flash, redirect, request, url_for  # noqa: E402
-from flask_login import current_user  # noqa: E402
-
-from portal.accounts import roles as R  # noqa: E402
-from portal.timeutil import today  # noqa: E402
-from portal.web.access import require  # noqa: E402
-from portal.web.concurrency import commit_or_conflict  # noqa: E402
-from portal.web.nav import nav  # noqa: E402
-
-from . import ranking_service as RK  # noqa: E402
-from .models import LEVELS  # noqa: E402
-
 READERS = (R.LEADER, R.INSPECTOR, *R.MANAGERS)
 DECIDERS = (R.INSPECTOR, *R.MANAGERS)  # the team (inspectors, the secretariat that leads it)
 nav("Xếp loại cuối năm", "scoring.ranking_index", roles=READERS, order=64)
+nav("Chỉ tiêu qua các đợt", "scoring.indicators", roles=READERS, order=63)
 
 
 def _year(year: int) -> int:
@@ -93,8 +90,6 @@ def ranking_page(year: int, status: int = 200):
 def ranking_setup(year: int):
     setup = RK.setup_for(_year(year))
     if setup.id is not None:
-        from portal.web.concurrency import check_version
-
         check_version(setup, request.form.get("version"))
     try:
         RK.save_setup(year, request.form, RK.year_rounds(year), current_user)
@@ -110,8 +105,6 @@ def ranking_setup(year: int):
 @bp.post("/xep-loai/<int:year>/quyet-dinh")
 @require(*DECIDERS)
 def ranking_decide(year: int):
-    from portal.web.params import db_int
-
     subject = request.form.get("subject", "")
     try:
         subject_id = db_int(request.form.get("subject_id"))
@@ -149,3 +142,16 @@ def ranking_pdf(year: int):
     db.session.rollback()
     return Response(documents.render(document), mimetype="application/pdf",
                     headers={"Content-Disposition": content_disposition(f"Xếp loại CCHC năm {year}.pdf", inline=True)})
+
+
+@bp.get("/chi-tieu")
+@require(*READERS)
+def indicators():
+    """Chỉ tiêu: values reported per round against the target, this year and the two before."""
+    try:
+        year = db_int(request.args.get("nam") or today().year)
+    except ValueError:
+        abort(404)
+    year = _year(year)
+    rounds, lines = indicator_table(year - 2, year)
+    return render("scoring/indicators.html", rounds=rounds, lines=lines, year=year, fmt=exports.fmt)

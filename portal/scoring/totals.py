@@ -126,24 +126,27 @@ def round_table(rnd, reports=None) -> ScoreTable:
 
     reports = list(reports if reports is not None else RS.round_reports(rnd.id))
     evidence = evidence_summary([r.id for r in reports])
+    # Points, rules and targets come from the round's frozen copy (Report.item); the live
+    # criterion only tells which criteria are parents of scored ones.
     scored_parents = {r.criterion.parent_id for r in reports
-                      if r.criterion.parent_id and r.criterion.max_points is not None}
+                      if r.criterion is not None and r.criterion.parent_id and r.item.max_points is not None}
     rows: list[ScoreRow] = []
-    area_seen, group_seen = None, None
+    area_seen, level_seen = None, None
     for r in reports:
-        c = r.criterion
-        if c.area_id != area_seen:
-            area_seen, group_seen = c.area_id, None
+        c = r.item
+        path = list(c.level_path or [])
+        if c.area.code != area_seen:
+            area_seen, level_seen = c.area.code, None
             rows.append(ScoreRow("area", c.area.code, c.area.name, area_code=c.area.code))
-        if c.group_id and c.group_id != group_seen:
-            group_seen = c.group_id
-            rows.append(ScoreRow("group", c.group.code, c.group.label, area_code=c.area.code))
+        if path and path[0] != level_seen:
+            level_seen = path[0]
+            rows.append(ScoreRow("group", "", path[0], area_code=c.area.code))
         review = r.review
         rows.append(ScoreRow(
-            "criterion", c.code, c.text, area_code=c.area.code, depth=c.depth + (1 if c.group_id else 0),
+            "criterion", c.code, c.text, area_code=c.area.code, depth=len(path),
             max_points=c.max_points, self_score=r.self_score,
             appraised=review.appraised_score if review else None,
-            not_applicable=r.status == "na", counts=c.id not in scored_parents,
+            not_applicable=r.status == "na", counts=r.criterion_id not in scored_parents,
             suggested=criterion_suggestion(c, rating=review.rating if review else "", value=r.indicator_value),
             evidence=evidence.get(r.id, ""), justification=r.self_justification or "",
             reason=(review.appraisal_reason or "") if review else "", report_id=r.id,

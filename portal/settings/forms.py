@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import HiddenField, IntegerField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 
 class SettingsForm(FlaskForm):
@@ -24,6 +24,17 @@ class SettingsForm(FlaskForm):
         NumberRange(min=1, max=50, message="Dung lượng phải từ 1 đến 50 MB.")])
     report_deadline_days = IntegerField("Hạn nộp báo cáo: số ngày trước đợt kiểm tra", validators=[
         DataRequired("Vui lòng nhập số ngày."), NumberRange(min=0, max=60, message="Số ngày phải từ 0 đến 60.")])
+    session_idle_minutes = IntegerField("Tự đăng xuất sau bao nhiêu phút không thao tác", validators=[
+        InputRequired("Vui lòng nhập số phút."), NumberRange(min=5, max=1440, message="Số phút phải từ 5 đến 1440.")])
+    session_max_hours = IntegerField("Thời hạn tối đa của một lần đăng nhập (giờ)", validators=[
+        InputRequired("Vui lòng nhập số giờ."), NumberRange(min=1, max=168, message="Số giờ phải từ 1 đến 168.")])
+    remember_days = IntegerField("“Ghi nhớ đăng nhập” giữ tối đa (ngày; 0 là không cho ghi nhớ)", validators=[
+        InputRequired("Vui lòng nhập số ngày."), NumberRange(min=0, max=90, message="Số ngày phải từ 0 đến 90.")])
+    version = HiddenField()
+    # Empty means the usual 07:00 (forms written before this field existed send none).
+    reminders_at = StringField("Giờ gửi nhắc việc và thư tổng hợp hằng ngày (giờ:phút)",
+                               filters=[lambda v: (v or "").strip() or "07:00"], validators=[
+        Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", message="Giờ gửi phải có dạng giờ:phút, ví dụ 07:00.")])
 
 
 def document_profiles_form(ward):

@@ -1,0 +1,69 @@
+"""Headers: no-store on every logged-in response and download, a CSP that pins forms and the
+base URL, HSTS when configured for HTTPS; static files stay cacheable."""
+from io import BytesIO
+
+from portal.extensions import db
+from tests.support import HTMX, login_as
+
+
+def _no_store(response):
+    assert response.headers.get("Cache-Control") == "no-store", (response.status_code, response.headers)
+    assert "ETag" not in response.headers and "Last-Modified" not in response.headers
+
+
+def test_logged_in_pages_fragments_and_downloads_are_not_stored(app):
+    from tests.test_adhoc import demo_ids
+
+    ids = demo_ids()
+    client = login_as(app, "vhxh.ha")
+    _no_store(client.get("/"))
+    _no_store(client.get("/quan-tri/don-vi", headers=HTMX))
+    _no_store(client.get("/ngay-nghi?xuat=xlsx"))  # an Excel download
+    _no_store(client.get(f"/kiem-tra-dot-xuat/{ids['e']}/bien-ban.pdf"))  # a PDF
+    r = client.post(f"/kiem-tra-dot-xuat/{ids['e']}/bien-ban", content_type="multipart/form-data",
+                    data={"files": [(BytesIO(b"%PDF-1.4 a"), "Biên bản ký.pdf")]})
+    assert r.status_code == 303
+    from portal.adhoc.models import AdhocEntry
+
+    entry = db.session.get(AdhocEntry, ids["e"])
+    evidence = client.get(f"/kiem-tra-dot-xuat/{entry.id}/tep/{entry.files[0].id}")
+    assert evidence.status_code == 200
+    _no_store(evidence)
+    _no_store(app.test_client().get("/dang-nhap"))  # carries a CSRF token
+
+
+def test_static_files_stay_cacheable(client):
+    response = client.get("/static/css/portal.css")
+    assert response.status_code == 200 and response.headers.get("Cache-Control") != "no-store"
+
+
+def test_csp_pins_form_targets_and_base_url(client):
+    csp = client.get("/dang-nhap").headers["Content-Security-Policy"]
+    assert "form-action 'self'" in csp and "base-uri 'none'" in csp and "frame-ancestors 'self'" in csp
+
+
+def test_hsts_only_when_configured_and_on_https(app):
+    client = app.test_client()
+    assert "Strict-Transport-Security" not in client.get("/dang-nhap", base_url="https://localhost").headers
+    app.config["HSTS"] = "max-age=31536000"
+    assert client.get("/dang-nhap", base_url="https://localhost").headers["Strict-Transport-Security"] == \
+        "max-age=31536000"
+    assert "Strict-Transport-Security" not in client.get("/dang-nhap").headers
+
+
+def test_waitress_sends_no_server_banner_with_empty_ident(app):
+    """README's production command passes --ident= : waitress then sends no Server header."""
+    import threading
+    import urllib.request
+
+    from waitress.server import create_server
+
+    server = create_server(app, host="127.0.0.1", port=0, ident="")
+    port = server.effective_port
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/css/portal.css") as response:
+            assert response.status == 200 and response.headers.get("Server") is None
+    finally:
+        server.close()
