@@ -82,7 +82,8 @@ def test_backup_files_are_private_and_checksummed(app, tmp_path):
     for part in folder.iterdir():
         assert stat.S_IMODE(part.stat().st_mode) == 0o600, part
     manifest = json.loads((folder / "manifest.json").read_text())
-    assert len(manifest["files"]) == 3 and set(manifest["parts"]) == {"portal.db", "uploads.tar.gz"}
+    database = "portal.db" if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") else "portal.pgdump"
+    assert len(manifest["files"]) == 3 and set(manifest["parts"]) == {database, "uploads.tar.gz"}
 
 
 def test_a_damaged_backup_is_refused_before_anything_changes(app, tmp_path):
@@ -169,3 +170,17 @@ def test_a_session_from_before_a_restore_is_refused_after_it(app, tmp_path):
     restore_backup(folder)
     assert not logged_in(client_with(app, cookies))
     assert not logged_in(client_with(app, {"remember_token": cookies["remember_token"]}))
+
+
+def test_pg_tools_get_the_password_from_the_environment_not_argv(monkeypatch):
+    from types import SimpleNamespace
+
+    from sqlalchemy.engine import make_url
+
+    import portal.backup as backup
+
+    fake = SimpleNamespace(engine=SimpleNamespace(url=make_url("postgresql+psycopg://cchc:b1m-m4t@db.local:5433/cchc")))
+    monkeypatch.setattr(backup, "db", fake)
+    args, env = backup._pg_args()
+    assert "b1m-m4t" not in " ".join(args) and env["PGPASSWORD"] == "b1m-m4t"
+    assert args == ["--dbname", "cchc", "--host", "db.local", "--port", "5433", "--username", "cchc"]

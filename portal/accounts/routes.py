@@ -17,7 +17,7 @@ from portal.exports import lists as export_lists
 from portal.exports.table import export_response, wants_export
 
 from . import roles as R
-from . import services, sessions
+from . import services, sessions, throttle
 from .forms import ChangePasswordForm, LoginForm, ResetPasswordForm, UnitForm, UserForm
 from .models import Unit, User
 
@@ -54,6 +54,7 @@ def login():
         else:
             remember = bool(form.remember.data) and sessions.remember_duration().days > 0
             sessions.prune()
+            throttle.prune()  # attempts older than 90 days
             sessions.start(user, remember)
             login_user(user, remember=remember, duration=sessions.remember_duration() if remember else None)
             db.session.commit()

@@ -27,7 +27,7 @@ def test_chairman_signs_off_and_opens_the_approved_pdf_and_docx(page, live_serve
     expect(page.get_by_text("Đã phê duyệt báo cáo và ghi ý kiến chỉ đạo.")).to_be_visible()
     expect(page.locator("#sign-offs")).to_contain_text("Số 9")
 
-    pdf_link = page.get_by_role("link", name="Báo cáo đã phê duyệt (PDF)")
+    pdf_link = page.get_by_role("link", name="Báo cáo đã phê duyệt (PDF)", exact=True)
     expect(pdf_link).to_be_visible()
     pdf = page.request.get(live_server + pdf_link.get_attribute("href"))
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
@@ -39,7 +39,7 @@ def test_chairman_signs_off_and_opens_the_approved_pdf_and_docx(page, live_serve
     assert "Ý kiến chỉ đạo của Chủ tịch UBND phường: Giao Phòng Văn hóa - Xã hội đôn đốc khắc phục" in text
 
     with page.expect_download() as info:
-        page.get_by_role("link", name="(Word)").click()
+        page.get_by_role("link", name="Báo cáo đã phê duyệt (Word)", exact=True).click()
     download = info.value
     assert download.suggested_filename.endswith(".docx")
     doc = read_docx(io.BytesIO(open(download.path(), "rb").read()))
