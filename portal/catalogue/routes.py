@@ -44,6 +44,8 @@ def index():
     q = nfc(request.args.get("q", "")).strip()[:200]
     area_id = request.args.get("linh_vuc", type=db_int)
     criteria = services.search_criteria(catalogue, q, area_id) if catalogue else []
+    if catalogue:
+        services.load_areas(catalogue)
     if catalogue and wants_export():
         return export_response(export_lists.catalogue(catalogue, criteria))
     refusal = services.deletion_refusal(catalogue) if catalogue and current_user.has_role(*R.MANAGERS) else None
