@@ -52,6 +52,8 @@ def index():
         db.session.scalars(select(Catalogue).where(Catalogue.id == catalogue.id).options(
             selectinload(Catalogue.areas).selectinload(Area.groups))).all()
     criteria = services.search_criteria(catalogue, q, area_id) if catalogue else []
+    if catalogue:
+        services.load_areas(catalogue)
     if catalogue and wants_export():
         return export_response(export_lists.catalogue(catalogue, criteria))
     refusal = services.deletion_refusal(catalogue) if catalogue and current_user.has_role(*R.MANAGERS) else None
