@@ -128,7 +128,12 @@ def test_admin_resets_password_and_deactivates(app, auth, client):
     client.post(f"/quan-tri/nguoi-dung/{user.id}/dat-lai-mat-khau", data={"password": "DatLai12345"})
     db.session.expire_all()
     assert find_user("tt.tam").check_password("DatLai12345")
-    client.post(f"/quan-tri/nguoi-dung/{user.id}/khoa")
+    # tt.tam has open work (issue 10): the admin is asked where it goes before the account is locked
+    page = client.post(f"/quan-tri/nguoi-dung/{user.id}/khoa")
+    assert page.status_code == 200 and 'id="open-work"' in page.get_data(as_text=True)
+    db.session.expire_all()
+    assert find_user("tt.tam").active
+    client.post(f"/quan-tri/nguoi-dung/{user.id}/khoa", data={"nhan_ban_giao": find_user("tt.mai").id})
     db.session.expire_all()
     assert not find_user("tt.tam").active
     response = app.test_client().post("/dang-nhap", data={"username": "tt.tam", "password": "DatLai12345"})

@@ -273,3 +273,17 @@ def test_settings_page_shows_runs_and_validates_time(app):
     assert get_settings().reminders_at == "06:45"
     assert form == {}
     assert login_as(app, "vp.thu").get("/cai-dat/").status_code == 403
+
+
+def test_cli_digest(app, runner, smtp):
+    services.notify(person("kt.lan"), "cli-digest", "Thông báo cho thư tổng hợp")
+    db.session.commit()
+    first = runner.invoke(args=["reminders", "digest", "--date", "02/07/2026"])
+    assert first.exit_code == 0, first.output
+    assert "Đã lập 1 thư tổng hợp" in first.output
+    outbox.drain()
+    assert len(to(smtp, "kt.lan")) == 1
+    again = runner.invoke(args=["reminders", "digest", "--date", "02/07/2026"])
+    assert "Đã lập 0 thư tổng hợp; đã gửi 0 thư điện tử." in again.output
+    bad = runner.invoke(args=["reminders", "digest", "--date", "hôm qua"])
+    assert bad.exit_code != 0 and "Ngày không hợp lệ" in bad.output

@@ -198,7 +198,11 @@ def test_file_served_only_to_allowed_users_with_vietnamese_name(app):
     name = "Báo cáo kết quả Quý 3 (bản ký).pdf"
     r = thu.post(f"/dot-kiem-tra/bao-cao/{rep.id}/tep", data={"files": [upload(name, PDF)]},
                  content_type="multipart/form-data", headers=HTMX)
-    assert r.status_code == 200 and r.headers["HX-Redirect"].endswith(f"/bao-cao/{rep.id}")
+    # the evidence section alone comes back (issue 10: a reload would lose the text being typed)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and "HX-Redirect" not in r.headers
+    assert html.lstrip().startswith('<section class="card" id="evidence">') and "<html" not in html
+    assert "Quý 3 (bản ký).pdf" in html and "Đã tải lên 1 tệp minh chứng." in html
     db.session.expire_all()
     stored = rep.files[0]
     assert stored.original_name == name and stored.stored_name != name

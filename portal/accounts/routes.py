@@ -13,6 +13,7 @@ from portal.web.forms import EmptyForm
 from portal.web.htmx import render
 from portal.web.nav import nav
 from portal.web.pagination import paginate
+from portal.web.params import db_int
 from portal.exports import lists as export_lists
 from portal.exports.table import export_response, wants_export
 
@@ -223,6 +224,22 @@ def user_toggle_active(user_id: int):
     else:
         if request.form.get("version"):  # the list page sends it: a stale click must not undo another's
             check_version(user, request.form["version"], {"active": "Trạng thái hoạt động"})
+        if user.active:  # open work of a leaver goes to someone first (asked on a page of its own)
+            from portal.rounds.responsibility import move_open_work, open_work
+
+            work = open_work(user)
+            if not work.empty:
+                target_id = request.form.get("nhan_ban_giao", type=db_int)
+                target = db.session.get(User, target_id) if target_id else None
+                if target is None or not target.active or target.id == user.id:
+                    people = db.session.scalars(select(User).where(User.active, User.id != user.id)
+                                                .order_by(User.full_name)).all()
+                    return render("accounts/deactivate.html", user=user, work=work, people=people,
+                                  form=EmptyForm(), status=200 if target_id is None else 422)
+                from portal.assignments.services import handover
+
+                handover(user, target, "Khóa tài khoản, bàn giao công việc")
+                move_open_work(user, target, reason="Khóa tài khoản, bàn giao công việc")
         user.active = not user.active
         if not user.active:
             sessions.end_all(user)

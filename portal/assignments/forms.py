@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.web.checklist import CheckListField
@@ -95,6 +95,8 @@ class HandoverForm(_Choices, FlaskForm):
     from_person = SelectField("Người bàn giao", validators=[DataRequired("Hãy chọn người bàn giao.")])
     to_person = SelectField("Người nhận bàn giao", validators=[DataRequired("Hãy chọn người nhận bàn giao.")])
     reason = StringField("Lý do", validators=[Length(max=250, message="Tối đa 250 ký tự.")])
+    # On by default: a leaver's unsent reports and open remedies go with the assignments.
+    move_work = BooleanField("Chuyển cả báo cáo chưa gửi và biện pháp khắc phục đang mở", default=True)
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)

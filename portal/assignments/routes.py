@@ -204,9 +204,15 @@ def handover():
         target = db.session.get(User, int(form.to_person.data)) or abort(404)
         catalogue = catalogue_services.current_catalogue()
         moved = services.handover(source, target, form.reason.data or "", catalogue=catalogue)
+        work = ""
+        if form.move_work.data:  # the leaver's open reports and remedies follow the assignments
+            from portal.rounds.responsibility import move_open_work
+
+            reports, remedies = move_open_work(source, target, reason=form.reason.data or "Bàn giao")
+            work = f"; {reports} báo cáo chưa gửi và {remedies} biện pháp khắc phục đang mở"
         db.session.commit()
         flash(f"Đã bàn giao {moved} phân công từ {source.full_name} sang {target.full_name}"
-              f"{f' (bộ nội dung năm {catalogue.year})' if catalogue else ''}.", "success")
+              f"{f' (bộ nội dung năm {catalogue.year})' if catalogue else ''}{work}.", "success")
         return redirect(url_for(".index", nguoi=target.id), code=303)
     status = 422 if request.method == "POST" else 200
     catalogue = catalogue_services.current_catalogue()

@@ -199,6 +199,16 @@ def all_catalogues() -> list[Catalogue]:
     return list(db.session.scalars(select(Catalogue).order_by(Catalogue.year.desc(), Catalogue.kind.desc())))
 
 
+def load_areas(catalogue: Catalogue) -> None:
+    """The catalogue's areas with their groups in two queries (a page lists both)."""
+    from sqlalchemy.orm import selectinload
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    areas = db.session.scalars(select(Area).where(Area.catalogue_id == catalogue.id)
+                               .options(selectinload(Area.groups)).order_by(Area.position)).all()
+    set_committed_value(catalogue, "areas", list(areas))
+
+
 def search_criteria(catalogue: Catalogue, query: str = "", area_id: int | None = None):
     """Criteria of a catalogue containing the query as a phrase, ignoring accents and case."""
     stmt = select(Criterion).where(Criterion.catalogue_id == catalogue.id)

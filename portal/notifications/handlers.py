@@ -274,3 +274,39 @@ def signed_off(sign_off):
     yield from _say(_distinct(with_role(R.SECRETARIAT), skip=sign_off.leader_id), f"signoff:{sign_off.id}",
                     f"Lãnh đạo đã phê duyệt báo cáo đợt “{rnd.name}” và có ý kiến chỉ đạo",
                     sign_off.directive[:500], f"/bao-cao-ket-qua/dot/{rnd.id}")
+
+
+# -- directive tasks -------------------------------------------------------------------------------
+
+def task_url(task) -> str:
+    return f"/chi-dao/{task.id}"
+
+
+@handles("directive_task_assigned")
+def directive_task_assigned(task):
+    yield from _say(_distinct([task.assignee], skip=task.created_by_id), f"directive:{task.id}:assigned",
+                    f"Bạn được giao nhiệm vụ theo ý kiến chỉ đạo (hạn {task.deadline:%d/%m/%Y})",
+                    task.action[:500], task_url(task))
+
+
+@handles("directive_task_reported")
+def directive_task_reported(task):
+    """Reported done: the secretariat and whoever gave it confirm it."""
+    if task.status != "done":
+        return
+    people = [task.created_by] + with_role(R.SECRETARIAT)
+    yield from _say(_distinct(people, skip=task.assignee_id), f"directive:{task.id}:done:{task.version}",
+                    f"{task.assignee.full_name} báo cáo đã hoàn thành nhiệm vụ theo ý kiến chỉ đạo",
+                    task.report[:500], task_url(task))
+
+
+@handles("directive_task_confirmed")
+def directive_task_confirmed(task):
+    yield from _say(_distinct([task.assignee], skip=task.confirmed_by_id), f"directive:{task.id}:confirmed",
+                    "Nhiệm vụ theo ý kiến chỉ đạo đã được xác nhận hoàn thành", task.action[:500], task_url(task))
+
+
+@handles("directive_task_reopened")
+def directive_task_reopened(task, by=None):
+    yield from _say(_distinct([task.assignee], skip=by), f"directive:{task.id}:reopened:{task.version}",
+                    "Nhiệm vụ theo ý kiến chỉ đạo cần tiếp tục thực hiện", task.action[:500], task_url(task))

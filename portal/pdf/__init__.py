@@ -72,6 +72,9 @@ def register_fonts() -> None:
 def render_pdf(template_name: str, **context) -> bytes:
     """Render a Jinja template to PDF bytes. Needs an active Flask app context."""
     register_fonts()
+    from .layout import install
+
+    install()  # long tables start under their heading when there is room (portal.pdf.layout)
     html = unicodedata.normalize("NFC", render_template(template_name, **context))
     out = io.BytesIO()
     status = pisa.CreatePDF(

@@ -87,11 +87,11 @@ def withdraw(report: Report, user) -> None:
     db.session.flush()
 
 
-def _sent_file_ids(report: Report) -> set[int]:
+def sent_file_ids(report: Report) -> set[int]:
     return {f["id"] for v in report.versions for f in (v.files or [])}
 
 
-def _sent_document_ids(report: Report) -> set[int]:
+def sent_document_ids(report: Report) -> set[int]:
     return {d.get("id") for v in report.versions for d in (v.documents or [])}
 
 
@@ -139,7 +139,7 @@ def reuse_file(report: Report, file_id: int) -> None:
 
 def remove_file(report: Report, file_id: int) -> None:
     ensure_writable(report.round)
-    if file_id in _sent_file_ids(report):  # evidence once sent stays with the report
+    if file_id in sent_file_ids(report):  # evidence once sent stays with the report
         raise RuleError("Tệp này đã được gửi cho đoàn kiểm tra, không gỡ được; có thể bổ sung tệp mới.")
     report.files = [f for f in report.files if f.id != file_id]
     db.session.flush()
@@ -158,7 +158,7 @@ def add_document(report: Report, number: str, issued_on, summary: str) -> Report
 
 def remove_document(report: Report, doc_id: int) -> None:
     ensure_writable(report.round)
-    if doc_id in _sent_document_ids(report):
+    if doc_id in sent_document_ids(report):
         raise RuleError("Văn bản này đã được gửi cho đoàn kiểm tra, không xóa được; có thể bổ sung văn bản mới.")
     report.documents = [d for d in report.documents if d.id != doc_id]
     db.session.flush()
@@ -169,6 +169,6 @@ def file_visible_in(report: Report, file_id: int):
     from portal.evidence.models import StoredFile
 
     match = next((f for f in report.files if f.id == file_id), None)
-    if match is None and file_id in _sent_file_ids(report):
+    if match is None and file_id in sent_file_ids(report):
         match = db.session.get(StoredFile, file_id)
     return match

@@ -117,15 +117,19 @@ class Blocker:
     hint: str
 
 
-def close_blockers(rnd: Round) -> list[Blocker]:
+def close_blockers(rnd: Round, reports=None) -> list[Blocker]:
     """Each report with a person in charge that has no decision yet, with what it waits for.
-    Reports nobody answers for never block (there is no one to decide on)."""
-    reports = db.session.scalars(
-        select(Report).join(Report.criterion).join(Criterion.area)
-        .where(Report.round_id == rnd.id, Report.author_id.is_not(None))
-        .options(joinedload(Report.review), joinedload(Report.criterion), joinedload(Report.frozen),
-                 joinedload(Report.author))
-        .order_by(Area.position, Criterion.position)).unique().all()
+    Reports nobody answers for never block (there is no one to decide on). `reports`: the round's
+    reports in catalogue order when the caller has them loaded already."""
+    if reports is not None:
+        reports = [r for r in reports if r.author_id is not None]
+    else:
+        reports = db.session.scalars(
+            select(Report).join(Report.criterion).join(Criterion.area)
+            .where(Report.round_id == rnd.id, Report.author_id.is_not(None))
+            .options(joinedload(Report.review), joinedload(Report.criterion), joinedload(Report.frozen),
+                     joinedload(Report.author))
+            .order_by(Area.position, Criterion.position)).unique().all()
     out = []
     for r in reports:
         if r.state == "not_submitted":

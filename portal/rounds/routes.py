@@ -202,7 +202,8 @@ def show(round_id):
                   areas=S.area_progress(reports), units=S.unit_progress(reports), rows=rows,
                   area_id=area_id, scores=scores, phases=S.PHASES, transitions=S.TRANSITIONS, labels=S.TRANSITION_LABELS,
                   can_manage=S.is_manager(current_user), is_admin=current_user.has_role(R.ADMIN),
-                  blockers=S.close_blockers(rnd) if rnd.state in ("open", "review") else [],
+                  blockers=S.close_blockers(rnd, reports) if rnd.state in ("open", "review") else [],
+                  assignment_changes=S.assignment_changes(rnd, reports) if S.is_manager(current_user) else [],
                   reopen_form=ReopenForm(), form=EmptyForm(), today=today)
 
 
@@ -250,9 +251,43 @@ def queue(round_id):
     units = db.session.scalars(select(Unit).join(Report, Report.unit_id == Unit.id)
                                .where(Report.round_id == rnd.id).distinct().order_by(Unit.position)).all()
     can_bulk = rnd.state in ("open", "review") and (current_user.id in rnd.team_ids or S.is_manager(current_user))
+    can_reassign = rnd.state in ("open", "review") and S.is_manager(current_user)
     return render("rounds/queue.html", "results", rnd=rnd, reports=reports, page=page, filters=filters,
                   authors=authors, units=units, areas=rnd.catalogue.areas, phases=S.PHASES, ratings=RATINGS,
-                  can_bulk=can_bulk, decisions=S.BULK_DECISIONS, form=EmptyForm())
+                  can_bulk=can_bulk, decisions=S.BULK_DECISIONS, form=EmptyForm(), can_reassign=can_reassign,
+                  people=_people() if can_reassign else [])
+
+
+@bp.post("/<int:round_id>/tham-dinh/giao")
+def reassign(round_id):
+    """The secretariat gives the ticked reports to one person (history in the change log)."""
+    rnd = _round(round_id)
+    back = url_for("rounds.queue", round_id=rnd.id)
+    _refuse_if_closed(rnd)
+    deny_unless(S.is_manager(current_user))
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    person_id = request.form.get("person_id", type=db_int)
+    person = db.session.get(User, person_id) if person_id else None
+    try:
+        count = S.reassign_many(rnd, request.form.getlist("report_ids", type=db_int), person,
+                                reason=request.form.get("reason", ""))
+    except S.RuleError as exc:
+        return _refuse(exc.message, back)
+    return _commit(f"Đã giao {count} báo cáo cho {person.full_name}.", back)
+
+
+@bp.post("/<int:round_id>/cap-nhat-phan-cong")
+def apply_assignments(round_id):
+    """Assignments made after the round opened reach its open reports."""
+    rnd = _round(round_id)
+    back = url_for("rounds.show", round_id=rnd.id)
+    _refuse_if_closed(rnd)
+    deny_unless(S.is_manager(current_user))
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    count = S.apply_assignments(rnd)
+    return _commit(f"Đã cập nhật người phụ trách cho {count} báo cáo theo phân công hiện hành.", back)
 
 
 @bp.post("/<int:round_id>/tham-dinh/hang-loat")
@@ -275,7 +310,7 @@ def bulk(round_id):
 
 
 # -- reports ---------------------------------------------------------------------------------
-def _report_page(report: Report, *, form=None, review_form=None, status=200):
+def _report_page(report: Report, *, form=None, review_form=None, status=200, block=None, evidence_message=""):
     user = current_user
     rnd = report.round
     if form is None:
@@ -292,9 +327,12 @@ def _report_page(report: Report, *, form=None, review_form=None, status=200):
     from .versions import history
 
     findings = [f for f in S.findings_for_round(rnd.id) if f.source_id == report.id]
-    return render("rounds/report.html", report=report, rnd=rnd, form=form, review_form=review_form,
+    return render("rounds/report.html", block, report=report, rnd=rnd, form=form, review_form=review_form,
+                  evidence_message=evidence_message, sent_file_ids=S.sent_file_ids(report),
+                  sent_document_ids=S.sent_document_ids(report),
                   walk=S.can_read_round(user, rnd),  # the walk itself loads after the page (queue_walk)
                   history=history(report.versions), can_withdraw=S.can_withdraw(user, report),
+                  can_add_evidence=S.can_add_evidence(user, report),
                   can_edit=S.can_edit_report(user, report), can_review=S.can_review(user, report),
                   can_decide=(S.can_decide(user, report) and report.state == "draft"
                               and today() > rnd.report_deadline),
@@ -343,13 +381,23 @@ def _report_action(report_id, may_act):
     return report, url_for("rounds.report", report_id=report.id)
 
 
+def _evidence_done(report: Report, message: str, back: str):
+    """Evidence changed: an htmx request gets the evidence section alone (the report form on the
+    page keeps whatever was typed); a plain form post goes back to the page."""
+    if not is_htmx():
+        return _commit(message, back)
+    commit_or_conflict(unique_clash=True)
+    db.session.expire_all()
+    return _report_page(db.session.get(Report, report.id), block="evidence", evidence_message=message)
+
+
 def _author_action(report_id):
     return _report_action(report_id, S.can_edit_report)
 
 
 @bp.post("/bao-cao/<int:report_id>/tep")
 def upload(report_id):
-    report, back = _author_action(report_id)
+    report, back = _report_action(report_id, S.can_add_evidence)
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
@@ -358,7 +406,7 @@ def upload(report_id):
         saved = S.add_files(report, uploads, current_user)
     except S.RuleError as exc:
         return _refuse(exc.message, back)
-    return _commit(f"Đã tải lên {len(saved)} tệp minh chứng.", back)
+    return _evidence_done(report, f"Đã tải lên {len(saved)} tệp minh chứng.", back)
 
 
 @bp.post("/bao-cao/<int:report_id>/tep/dung-lai")
@@ -368,7 +416,7 @@ def reuse(report_id):
         S.reuse_file(report, request.form.get("file_id", type=db_int) or 0)
     except S.RuleError as exc:
         return _refuse(exc.message, back)
-    return _commit("Đã dùng lại tài liệu của đợt trước.", back)
+    return _evidence_done(report, "Đã dùng lại tài liệu của đợt trước.", back)
 
 
 @bp.post("/bao-cao/<int:report_id>/tep/<int:file_id>/go")
@@ -378,7 +426,7 @@ def unlink(report_id, file_id):
         S.remove_file(report, file_id)
     except S.RuleError as exc:
         return _refuse(exc.message, back)
-    return _commit("Đã gỡ tệp khỏi báo cáo.", back)
+    return _evidence_done(report, "Đã gỡ tệp khỏi báo cáo.", back)
 
 
 @bp.get("/bao-cao/<int:report_id>/tep/<int:file_id>")
@@ -398,7 +446,7 @@ def file(report_id, file_id):
 
 @bp.post("/bao-cao/<int:report_id>/van-ban")
 def add_document(report_id):
-    report, back = _author_action(report_id)
+    report, back = _report_action(report_id, S.can_add_evidence)
     form = DocumentForm()
     if not form.validate_on_submit():
         return _refuse(_form_errors(form) or "Dữ liệu văn bản không hợp lệ.", back)
@@ -406,7 +454,7 @@ def add_document(report_id):
         S.add_document(report, form.number.data, form.issued_on.data, form.summary.data)
     except S.RuleError as exc:
         return _refuse(exc.message, back)
-    return _commit("Đã thêm văn bản minh chứng.", back)
+    return _evidence_done(report, "Đã thêm văn bản minh chứng.", back)
 
 
 @bp.post("/bao-cao/<int:report_id>/van-ban/<int:doc_id>/xoa")
@@ -416,7 +464,7 @@ def remove_document(report_id, doc_id):
         S.remove_document(report, doc_id)
     except S.RuleError as exc:
         return _refuse(exc.message, back)
-    return _commit("Đã xóa văn bản minh chứng.", back)
+    return _evidence_done(report, "Đã xóa văn bản minh chứng.", back)
 
 
 @bp.post("/bao-cao/<int:report_id>/rut-lai")

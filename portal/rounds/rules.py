@@ -32,8 +32,44 @@ def can_read_round(user, rnd: Round) -> bool:
     return user.has_role(*R.MANAGERS, R.LEADER, R.INSPECTOR) or user.id in rnd.team_ids
 
 
+def is_coordinator(user, report: Report) -> bool:
+    """The person coordinates (phối hợp) the report's criterion in the assignments."""
+    from flask import has_request_context, request
+    from sqlalchemy import select
+
+    from portal.assignments.models import Assignment, AssignmentCoordinator
+    from portal.extensions import db
+
+    key = (user.id, report.criterion_id)
+    cache = {}
+    if has_request_context():  # asked several times per page: once per request
+        cache = request.__dict__.setdefault("_coordinates", {})
+    if key not in cache:
+        cache[key] = _coordinates(db, select, Assignment, AssignmentCoordinator, user, report)
+    return cache[key]
+
+
+def _coordinates(db, select, Assignment, AssignmentCoordinator, user, report) -> bool:
+    return db.session.scalar(
+        select(AssignmentCoordinator.id).join(Assignment)
+        .where(Assignment.criterion_id == report.criterion_id, AssignmentCoordinator.person_id == user.id)
+        .limit(1)) is not None
+
+
 def can_view_report(user, report: Report) -> bool:
-    return report.author_id == user.id or can_read_round(user, report.round)
+    return report.author_id == user.id or can_read_round(user, report.round) or is_coordinator(user, report)
+
+
+def can_add_evidence(user, report: Report) -> bool:
+    """The author, and the coordinators while the author may still write (the lead submits)."""
+    if can_edit_report(user, report):
+        return True
+    if report.author_id is None or report.author_id == user.id:
+        return False
+    author_may_write = (report.state == "clarify" and report.round.state in ("open", "review")) or (
+        report.state == "draft" and (report.round.state == "open"
+                                     or (report.round.state == "review" and report.late_allowed_at is not None)))
+    return author_may_write and is_coordinator(user, report)
 
 
 def can_edit_report(user, report: Report) -> bool:

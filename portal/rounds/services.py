@@ -10,12 +10,14 @@ request commits once.
 - progress: page queries, phases, progress and figures
 - scoring: points per area and overall
 - reminders: deadline reminders and home-page items
+- responsibility: who answers for a report (reassigning, hand-over of open work)
 """
 from .authoring import *  # noqa: F401,F403
 from .decisions import *  # noqa: F401,F403
 from .lifecycle import *  # noqa: F401,F403
 from .progress import *  # noqa: F401,F403
 from .reminders import *  # noqa: F401,F403
+from .responsibility import *  # noqa: F401,F403
 from .reviews import *  # noqa: F401,F403
 from .rules import *  # noqa: F401,F403
 from .rules import _decimal  # noqa: F401

@@ -225,4 +225,23 @@
     var elt = event.detail.elt;
     stackTables(elt.closest && elt.closest("table.table") ? elt.closest("table.table") : elt);
   });
+
+  // Forms marked data-warn-unsaved: warn before leaving the page with changes not yet saved
+  // (uploads and document references swap their own section and never reload the page).
+  var dirty = new Set();
+  document.addEventListener("input", function (event) {
+    var form = event.target.form;
+    if (form && form.hasAttribute("data-warn-unsaved")) dirty.add(form);
+  });
+  document.addEventListener("submit", function (event) {
+    dirty.delete(event.target);
+  }, true);
+  window.addEventListener("beforeunload", function (event) {
+    dirty.forEach(function (form) { if (!document.body.contains(form)) dirty.delete(form); });
+    if (dirty.size) {
+      event.preventDefault();
+      event.returnValue = dirty.values().next().value.getAttribute("data-warn-unsaved");
+      return event.returnValue;
+    }
+  });
 })();
