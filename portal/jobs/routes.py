@@ -22,6 +22,14 @@ def _job(job_id: int) -> Job:
 def show(job_id):
     job = _job(job_id)
     J.expire_if_stale(job)
+    if job.status == "queued":  # e.g. queued before a restart: make sure a worker is there to take it
+        from flask import current_app
+
+        from .worker import ensure_started, redis_url
+
+        app = current_app._get_current_object()
+        if not (app.config.get("JOBS_INLINE") or app.config.get("JOBS_IN_THREAD") or redis_url(app)):
+            ensure_started(app)
     response = render("jobs/show.html", "status", job=job, stored=job.result_file)
     db.session.commit()  # the worker writes this row; hold no lock between polls
     return response

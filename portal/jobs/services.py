@@ -1,8 +1,8 @@
 """Run long work (a big PDF) off the request thread, and keep its result as a StoredFile.
 
-`submit(kind, params, user)` records a Job and hands it to one worker thread of this process
-(ThreadPoolExecutor, max_workers=1: PDF rendering is CPU-bound, one at a time is enough for a
-ward). The worker gets its own app context, hence its own database session. A job function
+`submit(kind, params, user)` records a Job and hands it to a worker process (see worker.py: one
+the portal starts itself, or RQ workers when REDIS_URL is set), so rendering never takes CPU from
+the web server's threads; app.config["JOBS_IN_THREAD"] keeps the older in-process thread. The worker gets its own app context, hence its own database session. A job function
 loads what it needs into plain data, commits (closing the transaction), then renders: no
 transaction stays open during the slow part. With app.config["JOBS_INLINE"] the job runs in the
 caller's thread right away (tests, the benchmark).
@@ -86,8 +86,12 @@ def submit(kind: str, params: dict, user) -> Job:
     if app.config.get("JOBS_INLINE"):
         run(app, job_id)
         db.session.expire_all()
-    else:
+    elif app.config.get("JOBS_IN_THREAD"):
         executor().submit(run, app, job_id)
+    else:  # a worker process (ours, or RQ's with REDIS_URL): the render never slows this server
+        from .worker import dispatch
+
+        dispatch(app, job_id)
     return db.session.get(Job, job_id)
 
 

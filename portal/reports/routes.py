@@ -64,10 +64,16 @@ def round_page(round_id):
 
     from .models import GoodPractice
 
+    from sqlalchemy.orm import joinedload
+
+    # each row shows its report's criterion code and author: joined, not one query per row
     marks = db.session.scalars(select(GoodPractice).where(GoodPractice.round_id == rnd.id)
+                               .options(joinedload(GoodPractice.report).joinedload(Report.criterion),
+                                        joinedload(GoodPractice.report).joinedload(Report.author))
                                .order_by(GoodPractice.id)).all()
     sent = db.session.scalars(select(Report).where(Report.round_id == rnd.id,
                                                    Report.state.in_(("submitted", "clarify")))
+                              .options(joinedload(Report.criterion), joinedload(Report.author))
                               .order_by(Report.id)).all() if rnd.state != "closed" else []
     can_mark = rnd.state != "closed" and (current_user.id in rnd.team_ids or is_manager(current_user))
     return render("reports/round.html", rnd=rnd, units=units, people=people, sign_offs=S.sign_offs(rnd.id),

@@ -136,7 +136,7 @@ def build(round_id: int, *, code_number: str = "", approval: Approval | None = N
     doc = C.document("team_report", doc_type="team_report", type_code="BC", title="Báo cáo",
                      subtitle=f"Kết quả kiểm tra công tác cải cách hành chính {rnd.name[:1].lower() + rnd.name[1:]}",
                      file_stem=f"Báo cáo kết quả kiểm tra CCHC - {rnd.name}", code_number=code_number,
-                     signer_name=leader.full_name if leader else "", draft=C.is_draft(rnd), approval=approval)
+                     signer_name=leader.full_name if leader else "", draft=C.is_draft(rnd) and approval is None, approval=approval)
     b = doc.blocks
     b.append(Para(f"Căn cứ {C.plan_citation(rnd.year)};"))
     b.append(Para(f"Căn cứ {C.decision_citation(rnd.year)};"))
