@@ -255,9 +255,18 @@ def test_new_round_copies_the_previous_rounds_team_and_warns_before_creating(app
     last = db.session.scalar(select(Round).where(Round.kind == "cuoinam").order_by(Round.start_on.desc()))
     page = manager.get("/dot-kiem-tra/moi?loai=cuoinam").get_data(as_text=True)
     member_ids = {m.id for m in last.members}
-    for uid in member_ids:
-        assert f'<option selected value="{uid}"' in page or f'value="{uid}" selected' in page
-    assert f'value="{last.leader_id}" selected' in page or f'<option selected value="{last.leader_id}"' in page
+    import re
+
+    def chosen(name):  # values shown as chosen, whether rendered as checkboxes or a select
+        out = {int(re.search(r'value="(\d+)"', tag).group(1)) for tag in re.findall(r"<input[^>]*>", page)
+               if f'name="{name}"' in tag and "checked" in tag}
+        select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', page, re.S)
+        for tag in re.findall(r"<option[^>]*>", select.group(1) if select else ""):
+            if "selected" in tag:
+                out.add(int(re.search(r'value="(\d+)"', tag).group(1)))
+        return out
+
+    assert chosen("member_ids") == member_ids and chosen("leader_id") == {last.leader_id}
     data = {"name": last.name, "kind": "cuoinam", "start_on": last.start_on.isoformat(),
             "end_on": last.end_on.isoformat(), "report_deadline": "", "leader_id": last.leader_id,
             "member_ids": sorted(member_ids), "previous_id": last.id}
