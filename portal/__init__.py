@@ -111,9 +111,14 @@ PASSWORD_CHANGE_ENDPOINTS = {"accounts.password", "accounts.logout", "static"}
 def _register_web(app: Flask) -> None:
     from .settings.models import get_settings
     from .timeutil import fmt_date, fmt_datetime, today
-    from .web import access, htmx, nav, wtforms_vi
+    from .web import access, htmx, nav, wtforms_markup, wtforms_vi
 
     wtforms_vi.install()
+    wtforms_markup.install()
+    app.jinja_env.globals["form_ids"] = wtforms_markup.form_ids
+    from .web import pwa
+
+    pwa.register(app)
 
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."

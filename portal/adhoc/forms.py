@@ -1,8 +1,10 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 
 from portal.findings.forms import int_or_none, people_choices, unit_choices
+from portal.web.checklist import CheckListField
+from portal.web.dates import DateField
 
 from .models import SUBJECT_KINDS
 
@@ -13,7 +15,7 @@ def _ids(values):
 
 class EntryForm(FlaskForm):
     version = HiddenField()
-    inspected_on = StringField("Ngày kiểm tra", render_kw={"type": "date"})
+    inspected_on = DateField("Ngày kiểm tra", message="Ngày kiểm tra không hợp lệ (dd/mm/yyyy).")
     subject_kind = SelectField("Loại kiểm tra đột xuất", choices={"": "— Chọn —"} | SUBJECT_KINDS,
                                validate_choice=False)
     subject = StringField("Nội dung, chủ đề kiểm tra", render_kw={"list": "adhoc-subjects", "autocomplete": "off"})
@@ -24,11 +26,12 @@ class EntryForm(FlaskForm):
     inspected_other = StringField("Đối tượng khác (nếu không có trong danh sách)")
     unit_representative = StringField("Đại diện đơn vị được kiểm tra (ký biên bản)")
     lead_id = SelectField("Trưởng đoàn", coerce=int_or_none, validate_choice=False)
-    member_ids = SelectMultipleField("Thành viên đoàn", coerce=str, validate_choice=False)
+    member_ids = CheckListField("Thành viên đoàn", coerce=str, validate_choice=False)
     content = TextAreaField("Nội dung đã kiểm tra")
     result = TextAreaField("Kết quả kiểm tra")
     violations = TextAreaField("Vi phạm phát hiện")
     handling = TextAreaField("Hình thức xử lý")
+    photos = MultipleFileField("Ảnh chụp tại nơi kiểm tra")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -36,6 +36,8 @@ class AdhocEntry(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
     version: Mapped[int] = mapped_column(default=1)
+    # Set by a phone that wrote the entry offline: the same entry sent twice is stored once.
+    client_id: Mapped[str | None] = mapped_column(String(36), unique=True, info={"audit": False})
 
     unit = relationship("Unit")
     person = relationship("User", foreign_keys=[person_id])

@@ -83,11 +83,19 @@ def new():
         form.inspected_on.data = today().isoformat()
         form.lead_id.data = current_user.id
     if form.validate_on_submit():
+        from portal.evidence.services import UploadRejected, save_upload
+
         try:
             entry = S.create_entry(created_by=current_user, **form.values())
+            for photo in request.files.getlist("photos"):  # photos taken on the spot
+                if photo and photo.filename:
+                    entry.files.append(save_upload(photo, current_user))
         except S.AdhocError as exc:
             db.session.rollback()
             apply_errors(form, exc.errors)
+        except UploadRejected as exc:
+            db.session.rollback()
+            apply_errors(form, {"photos": exc.message})
         else:
             db.session.commit()
             flash("Đã ghi vào sổ theo dõi kiểm tra đột xuất.", "success")
@@ -199,3 +207,5 @@ def minutes_pdf(entry_id: int):
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'inline; filename="bien-ban-kiem-tra-dot-xuat-{entry_id}.pdf"'
     return response
+
+from . import offline  # noqa: E402,F401  (routes of entries sent from a phone's outbox)

@@ -3,6 +3,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from portal.web.checklist import CheckListField
 from portal.web.forms import VersionedForm
 
 from . import services
@@ -46,8 +47,8 @@ class _Choices:
 class AssignmentForm(_Choices, VersionedForm):
     lead_unit = SelectField("Chủ trì (đơn vị)", validators=[Optional()])
     lead_person = SelectField("Người chủ trì", validators=[Optional()])
-    coordinator_units = SelectMultipleField("Đơn vị phối hợp", validators=[Optional()])
-    coordinator_persons = SelectMultipleField("Người phối hợp", validators=[Optional()])
+    coordinator_units = CheckListField("Đơn vị phối hợp", validators=[Optional()])
+    coordinator_persons = CheckListField("Người phối hợp", validators=[Optional()])
     product = TextAreaField("Kết quả/sản phẩm", validators=[Length(max=2000)])
     timeframe = StringField("Thời gian", validators=[Length(max=200, message="Tối đa 200 ký tự.")])
     note = StringField("Ghi chú", validators=[Length(max=1000, message="Tối đa 1000 ký tự.")])
@@ -78,7 +79,7 @@ class BulkForm(_Choices, FlaskForm):
                                    validators=[DataRequired("Hãy chọn ít nhất một nội dung kiểm tra.")])
     lead_unit = SelectField("Chủ trì (đơn vị)", validators=[Optional()])
     lead_person = SelectField("Người chủ trì", validators=[Optional()])
-    coordinator_persons = SelectMultipleField("Người phối hợp (thay thế danh sách cũ nếu chọn)",
+    coordinator_persons = CheckListField("Người phối hợp (thay thế danh sách cũ nếu chọn)",
                                               validators=[Optional()])
     timeframe = StringField("Thời gian (để trống: giữ nguyên)", validators=[Length(max=200)])
 

@@ -10,6 +10,14 @@ from . import services
 bp = Blueprint("evidence", __name__)
 
 
+@bp.app_template_global("can_preview")
+@bp.app_template_test("previewable")
+def can_preview(stored_file) -> bool:
+    from .preview import can_preview as _can
+
+    return _can(stored_file)
+
+
 @bp.app_template_global("upload_rules")
 def upload_rules() -> dict:
     return services.upload_rules()

@@ -9,6 +9,7 @@ from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaF
 from portal.accounts.models import Unit, User
 from portal.catalogue.services import current_catalogue
 from portal.extensions import db
+from portal.web.dates import DateField
 from portal.web.params import db_int
 
 from .models import CAUSES
@@ -66,7 +67,7 @@ def _select(label, **kw):
 
 class FindingForm(FlaskForm):
     version = HiddenField()
-    found_on = StringField("Ngày phát hiện", render_kw={"type": "date"})
+    found_on = DateField("Ngày phát hiện", message="Ngày phát hiện không hợp lệ (dd/mm/yyyy).")
     source_ref = StringField("Văn bản, nguồn chỉ ra",
                              render_kw={"placeholder": "Ví dụ: Kết luận số 12/KL-SNV ngày 05/11/2026 của Sở Nội vụ"})
     area_id = _select("Lĩnh vực")
@@ -95,7 +96,7 @@ class RemedyForm(FlaskForm):
     version = HiddenField()
     action = TextAreaField("Biện pháp khắc phục")
     owner_id = _select("Người thực hiện")
-    deadline = StringField("Thời hạn", render_kw={"type": "date"})
+    deadline = DateField("Thời hạn", message="Thời hạn không hợp lệ (dd/mm/yyyy).")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -113,7 +114,7 @@ class NoteForm(FlaskForm):
 
 
 class ReInspectionForm(FlaskForm):
-    inspected_on = StringField("Ngày tái kiểm tra", render_kw={"type": "date"})
+    inspected_on = DateField("Ngày tái kiểm tra", message="Ngày tái kiểm tra không hợp lệ (dd/mm/yyyy).")
     result = TextAreaField("Kết quả tái kiểm tra")
     passed = RadioField("Kết luận", choices={"1": "Đạt — đã khắc phục", "0": "Chưa đạt — tiếp tục khắc phục"},
                         default="1", validate_choice=False)

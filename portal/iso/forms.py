@@ -1,32 +1,18 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField as _DateField
 from wtforms import IntegerField as _IntegerField
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.timeutil import parse_date
+from portal.web.dates import DateField
 from portal.web.forms import VersionedForm
 
 from .models import KINDS, RESULTS
 
-DATE_MSG = "Ngày không hợp lệ (dd/mm/yyyy)."
 BAD_CHOICE = {"invalid_value_message": "Lựa chọn không hợp lệ.", "invalid_choice_message": "Lựa chọn không hợp lệ."}
 
 
-class DateField(_DateField):
-    """Accepts the browser's ISO date and dd/mm/yyyy; the error is in Vietnamese."""
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not valuelist[0].strip():
-            self.data = None
-            return
-        try:
-            self.data = parse_date(valuelist[0])
-        except ValueError:
-            self.data = None
-            raise ValueError(DATE_MSG) from None
 STEPS_HINT = ("Mỗi dòng một bước, theo thứ tự: Nội dung bước | Trách nhiệm | Số ngày làm việc. "
               "Ví dụ: Tiếp nhận, kiểm tra hồ sơ | Công chức Trung tâm PVHCC | 1")
 FORMS_HINT = "Mỗi dòng một biểu mẫu: Mã - Tên biểu mẫu. Ví dụ: BM-01 - Đơn đăng ký. Để trống nếu không có."

@@ -87,6 +87,23 @@ def seed(context):
                               text="Lĩnh vực thực hiện tốt; văn bản chỉ đạo ban hành kịp thời."))
     db.session.flush()
     _round_one_findings(r1, [r for r in rows if r.round_id == r1.id], people)
+    _evidence_files(rows, r2, people)
+
+
+def _evidence_files(rows, r2, people):
+    """Real files (PDF, photo, Word, Excel) on vp.thu's first submitted report of Đợt 2, so the
+    preview beside a report has something to show in the demo."""
+    from portal.evidence.demo_files import demo_uploads
+    from portal.evidence.services import save_upload
+
+    author = people["vp.thu"]
+    report = next((r for r in rows if r.round_id == r2.id and r.author_id == author.id
+                   and r.state == "submitted"), None)
+    if report is None:
+        return
+    for upload in demo_uploads():
+        report.files.append(save_upload(upload, author))
+    db.session.flush()
 
 
 def _round_one_findings(r1, reports, people):

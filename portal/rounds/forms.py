@@ -1,8 +1,10 @@
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.findings.models import CAUSES
+from portal.web.checklist import CheckListField
+from portal.web.dates import DateField
 
 from .models import KINDS, RATINGS, REPORT_STATUSES
 
@@ -17,7 +19,7 @@ class RoundForm(FlaskForm):
     end_on = DateField("Ngày kết thúc kiểm tra", validators=[DataRequired("Vui lòng nhập ngày kết thúc.")])
     report_deadline = DateField("Hạn gửi báo cáo", validators=[Optional()])
     leader_id = SelectField("Trưởng đoàn", coerce=int)
-    member_ids = SelectMultipleField("Thành viên đoàn kiểm tra", coerce=int)
+    member_ids = CheckListField("Thành viên đoàn kiểm tra", coerce=int)
     previous_id = SelectField("Kế thừa báo cáo từ đợt", coerce=int)
     version = HiddenField()
 

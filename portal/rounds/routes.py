@@ -431,14 +431,17 @@ def unlink(report_id, file_id):
 
 @bp.get("/bao-cao/<int:report_id>/tep/<int:file_id>")
 def file(report_id, file_id):
-    """Serve a file only to people who may see the report; ?xem=1 shows it inline (preview)."""
+    """Serve a file only to people who may see the report. ?xem=1 is the preview panel's content
+    (PDF inline, an image scaled to fit, Word/Excel converted to text); ?xem=goc an image inline."""
+    from portal.evidence.preview import can_preview, preview_response
     from portal.evidence.services import send_stored_file
 
     report = _report(report_id)
     stored = S.file_visible_in(report, file_id) or abort(404, "Không tìm thấy tệp.")
-    inline = request.args.get("xem") == "1" and (
-        stored.content_type == "application/pdf" or stored.content_type.startswith("image/"))
-    return send_stored_file(stored, inline=inline)
+    mode = request.args.get("xem")
+    if mode == "1" and can_preview(stored):
+        return preview_response(stored, url_for("rounds.file", report_id=report_id, file_id=file_id, xem="goc"))
+    return send_stored_file(stored, inline=mode in ("1", "goc"))
 
 
 @bp.post("/bao-cao/<int:report_id>/van-ban")

@@ -34,7 +34,10 @@
       ? xhr.responseText
       : "<strong>Lỗi.</strong> Không thực hiện được thao tác (mã " + xhr.status + ").");
   });
-  document.addEventListener("htmx:sendError", function () {
+  document.addEventListener("htmx:sendError", function (event) {
+    // the unread-count poll in the top bar runs in the background: offline, it just waits
+    var elt = event.detail && event.detail.elt;
+    if (elt && elt.closest && elt.closest(".notif-link")) return;
     showError("<strong>Mất kết nối.</strong> Không gửi được yêu cầu tới máy chủ. Vui lòng thử lại.");
   });
   document.addEventListener("click", function (event) {
@@ -67,6 +70,160 @@
       bar.hidden = false;
       bar.value = Math.round((event.detail.loaded / event.detail.total) * 100);
     }
+  });
+
+  // Date fields are text boxes typed as dd/mm/yyyy (a native date input follows the browser's
+  // language: mm/dd/yyyy on an English Windows). A calendar button beside each opens the
+  // browser's picker on a hidden native input, and the day picked is written back as dd/mm/yyyy.
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function toIso(text) {
+    var m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec((text || "").trim());
+    return m ? m[3] + "-" + pad(+m[2]) + "-" + pad(+m[1]) : "";
+  }
+  var CALENDAR = '<svg aria-hidden="true" focusable="false" width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2"><rect x="3" y="5" width="18" height="16" rx="2"/><path d="M3 10h18M8 3v4M16 3v4"/></svg>';
+  function enhanceDates(root) {
+    var scope = root && root.querySelectorAll ? root : document;
+    scope.querySelectorAll("input[data-date]").forEach(function (input) {
+      if (input.getAttribute("data-date-ready")) return;
+      input.setAttribute("data-date-ready", "1");
+      var wrap = document.createElement("span");
+      wrap.className = "date-wrap";
+      input.parentNode.insertBefore(wrap, input);
+      wrap.appendChild(input);
+      var label = input.labels && input.labels[0] ? input.labels[0].textContent.replace("*", "").trim() : "ngày";
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "button date-button";
+      button.setAttribute("aria-label", "Chọn trên lịch: " + label);
+      button.title = "Chọn trên lịch";
+      button.innerHTML = CALENDAR;
+      button.disabled = input.disabled || input.readOnly;
+      var native = document.createElement("input");
+      native.type = "date";
+      native.tabIndex = -1;
+      native.className = "date-native";
+      native.setAttribute("aria-hidden", "true");
+      wrap.appendChild(button);
+      wrap.appendChild(native);
+      button.addEventListener("click", function () {
+        native.value = toIso(input.value);
+        try { native.showPicker(); } catch (e) { native.focus(); }
+      });
+      native.addEventListener("change", function () {
+        var p = native.value.split("-");
+        if (p.length !== 3) return;
+        input.value = p[2] + "/" + p[1] + "/" + p[0];
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+        input.dispatchEvent(new Event("change", { bubbles: true }));
+        input.focus();
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { enhanceDates(document); });
+  document.addEventListener("htmx:load", function (event) { enhanceDates(event.detail.elt); });
+
+  // Searchable checkbox lists (portal/web/checklist.py): filter as one types, without accents
+  // (“nguyen” finds “Nguyễn”), Enter ticks the only match, ↓ goes to the first match.
+  function fold(text) {
+    return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+      .replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase().replace(/\s+/g, " ").trim();
+  }
+  function visibleBoxes(list) {
+    return Array.prototype.filter.call(list.querySelectorAll("li"), function (li) { return !li.hidden; })
+      .map(function (li) { return li.querySelector("input[type=checkbox]"); });
+  }
+  document.addEventListener("input", function (event) {
+    var box = event.target;
+    if (!box.matches || !box.matches(".checklist-search")) return;
+    var wrap = box.closest("[data-checklist]");
+    var words = fold(box.value).split(" ").filter(Boolean);
+    var shown = 0;
+    wrap.querySelectorAll(".checklist-items li").forEach(function (li) {
+      var text = fold(li.textContent);
+      li.hidden = !words.every(function (w) { return text.indexOf(w) >= 0; });
+      if (!li.hidden) shown++;
+    });
+    wrap.querySelector(".checklist-none").hidden = shown > 0;
+  });
+  document.addEventListener("keydown", function (event) {
+    var el = event.target;
+    if (!el.matches) return;
+    if (el.matches(".checklist-search")) {
+      var boxes = visibleBoxes(el.closest("[data-checklist]"));
+      if (event.key === "Enter") {
+        event.preventDefault();  // never submit the form from the filter box
+        if (boxes.length === 1) boxes[0].click();
+      } else if (event.key === "ArrowDown" && boxes.length) {
+        event.preventDefault();
+        boxes[0].focus();
+      }
+    } else if (el.matches(".checklist-items input[type=checkbox]") && (event.key === "ArrowDown" || event.key === "ArrowUp")) {
+      var wrap = el.closest("[data-checklist]");
+      var list = visibleBoxes(wrap);
+      var i = list.indexOf(el) + (event.key === "ArrowDown" ? 1 : -1);
+      event.preventDefault();
+      if (i < 0) wrap.querySelector(".checklist-search").focus();
+      else if (i < list.length) list[i].focus();
+    }
+  });
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (!el.matches || !el.matches(".checklist-items input[type=checkbox]")) return;
+    var wrap = el.closest("[data-checklist]");
+    wrap.querySelector(".checklist-count").textContent =
+      "đã chọn " + wrap.querySelectorAll(".checklist-items input:checked").length;
+  });
+
+  // Phones: the side menu folds behind the "Menu" button in the top bar (shown by CSS on narrow
+  // screens only; without JavaScript the menu simply stays open).
+  document.documentElement.classList.add("js");
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest(".menu-toggle");
+    if (!button) return;
+    var open = button.getAttribute("aria-expanded") !== "true";
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    document.body.classList.toggle("nav-open", open);
+    if (open) {
+      var first = document.querySelector("#sidenav a");
+      if (first) first.focus();
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || !document.body.classList.contains("nav-open")) return;
+    var button = document.querySelector(".menu-toggle");
+    document.body.classList.remove("nav-open");
+    button.setAttribute("aria-expanded", "false");
+    button.focus();
+  });
+
+  // Phones: data tables turn into stacked cards (CSS, narrow screens only); each cell carries
+  // its column's heading so the card still says what every value is.
+  function stackTables(root) {
+    var scope = root && root.querySelectorAll ? root : document;
+    var tables = scope.matches && scope.matches("table.table") ? [scope] : scope.querySelectorAll("table.table");
+    Array.prototype.forEach.call(tables, function (table) {
+      if (table.classList.contains("no-stack") || !table.tHead) return;
+      var heads = [];
+      var row = table.tHead.rows[table.tHead.rows.length - 1];
+      Array.prototype.forEach.call(row.cells, function (th) {
+        for (var k = 0; k < (th.colSpan || 1); k++) heads.push(th.textContent.replace(/\s+/g, " ").trim());
+      });
+      Array.prototype.forEach.call(table.tBodies, function (body) {
+        Array.prototype.forEach.call(body.rows, function (tr) {
+          var col = 0;
+          Array.prototype.forEach.call(tr.cells, function (cell) {
+            if (heads[col] && !cell.hasAttribute("data-label") && (cell.colSpan || 1) === 1) cell.setAttribute("data-label", heads[col]);
+            col += cell.colSpan || 1;
+          });
+        });
+      });
+      table.classList.add("stack");
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { stackTables(document); });
+  document.addEventListener("htmx:load", function (event) {
+    var elt = event.detail.elt;
+    stackTables(elt.closest && elt.closest("table.table") ? elt.closest("table.table") : elt);
   });
 
   // Forms marked data-warn-unsaved: warn before leaving the page with changes not yet saved
