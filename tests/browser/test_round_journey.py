@@ -37,8 +37,9 @@ def test_person_submits_report_with_file_and_inspector_rates_it(page, live_serve
     login(page, live_server, "vp.viet")
     page.goto(f"{live_server}/dot-kiem-tra/{round_id}/tham-dinh")
     page.get_by_role("link", name=code, exact=True).click()
-    expect(page.get_by_text("Đã ban hành kế hoạch tuyên truyền CCHC năm 2026")).to_be_visible()
-    expect(page.get_by_role("link", name="Kế hoạch tuyên truyền CCHC.pdf")).to_be_visible()
+    # the report itself (its version history below repeats the text)
+    expect(page.locator("#report-section").get_by_text("Đã ban hành kế hoạch tuyên truyền CCHC năm 2026")).to_be_visible()
+    expect(page.locator("#file-list").get_by_role("link", name="Kế hoạch tuyên truyền CCHC.pdf")).to_be_visible()
     page.get_by_label("Kết quả đánh giá").select_option(label="Đạt")
     page.get_by_label("Nhận xét của đoàn").fill("Hồ sơ đầy đủ.")
     with page.expect_navigation():  # a plain form post; wait for its page, even on a busy machine
