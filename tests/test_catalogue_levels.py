@@ -133,7 +133,7 @@ def test_two_catalogues_in_one_year_and_the_round_names_its_own(app):
     assert "Kế hoạch kiểm tra CCHC năm 2026" in html  # the picker offers both
     form = client.get("/dot-kiem-tra/moi").get_data(as_text=True)
     assert "Bộ tiêu chí Chỉ số CCHC năm 2026" in form
-    response = client.post("/dot-kiem-tra/moi", data={
+    response = client.post("/dot-kiem-tra/moi", data={"confirm_warnings": "1", 
         "name": "Tự chấm điểm Chỉ số CCHC 2026", "kind": "cuoinam",
         "catalogue_id": index.id, "start_on": "2026-10-20", "end_on": "2026-10-25",
         "leader_id": 0, "previous_id": 0})

@@ -17,7 +17,7 @@ from tests.support import login_as
 
 def _open_round_over_http(app):
     manager = login_as(app, "vhxh.nhung")
-    response = manager.post("/dot-kiem-tra/moi", data={
+    response = manager.post("/dot-kiem-tra/moi", data={"confirm_warnings": "1", 
         "name": "Đợt 3 - Kiểm tra chuyên đề", "kind": "khac", "start_on": "2026-12-10",
         "end_on": "2026-12-15", "report_deadline": "", "leader_id": person("vhxh.nhung").id,
         "member_ids": [person("vp.viet").id], "previous_id": 0})

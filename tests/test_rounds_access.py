@@ -93,7 +93,7 @@ WRITES = [
     ("/dot-kiem-tra/{round}/sua", {"name": "Đợt đổi tên", "kind": "khac", "start_on": "2026-09-10",
                                     "end_on": "2026-09-15", "leader_id": 0, "previous_id": 0, "version": 1},
      False, ["vhxh.nhung"], ["vp.thu", "chutich", "kt.duc"]),
-    ("/dot-kiem-tra/moi", {"name": "Đợt mới", "kind": "khac", "start_on": "2026-11-10", "end_on": "2026-11-12",
+    ("/dot-kiem-tra/moi", {"confirm_warnings": "1", "name": "Đợt mới", "kind": "khac", "start_on": "2026-11-10", "end_on": "2026-11-12",
                            "leader_id": 0, "previous_id": 0}, False, ["admin"], ["vp.thu", "chutich", "vp.viet"]),
 ]
 

@@ -247,3 +247,37 @@ def test_demo_round_two_can_be_closed(app):
     assert r.status_code == 303
     db.session.expire_all()
     assert db.session.get(Round, rnd.id).state == "closed"
+
+
+# -- a new round -----------------------------------------------------------------------------------
+def test_new_round_copies_the_previous_rounds_team_and_warns_before_creating(app):
+    manager = login_as(app, "vhxh.nhung")
+    last = db.session.scalar(select(Round).where(Round.kind == "cuoinam").order_by(Round.start_on.desc()))
+    page = manager.get("/dot-kiem-tra/moi?loai=cuoinam").get_data(as_text=True)
+    member_ids = {m.id for m in last.members}
+    import re
+
+    def chosen(name):  # values shown as chosen, whether rendered as checkboxes or a select
+        out = {int(re.search(r'value="(\d+)"', tag).group(1)) for tag in re.findall(r"<input[^>]*>", page)
+               if f'name="{name}"' in tag and "checked" in tag}
+        select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', page, re.S)
+        for tag in re.findall(r"<option[^>]*>", select.group(1) if select else ""):
+            if "selected" in tag:
+                out.add(int(re.search(r'value="(\d+)"', tag).group(1)))
+        return out
+
+    assert chosen("member_ids") == member_ids and chosen("leader_id") == {last.leader_id}
+    data = {"name": last.name, "kind": "cuoinam", "start_on": last.start_on.isoformat(),
+            "end_on": last.end_on.isoformat(), "report_deadline": "", "leader_id": last.leader_id,
+            "member_ids": sorted(member_ids), "previous_id": last.id}
+    if "catalogue_id" in page:
+        data["catalogue_id"] = last.catalogue_id
+    r = manager.post("/dot-kiem-tra/moi", data=data)
+    text = r.get_data(as_text=True)
+    assert r.status_code == 422 and 'id="round-warnings"' in text, text[text.find("<main"):][:3000]
+    assert "Đã có đợt kiểm tra tên" in text and "trùng với đợt" in text and "đã qua" in text
+    assert db.session.scalar(select(func.count(Round.id)).where(Round.name == last.name)) == 1
+    r = manager.post("/dot-kiem-tra/moi", data={**data, "confirm_warnings": "1"})
+    assert r.status_code == 303
+    new = db.session.scalar(select(Round).where(Round.name == last.name).order_by(Round.id.desc()))
+    assert new.id != last.id and {m.id for m in new.members} == member_ids and new.leader_id == last.leader_id

@@ -50,7 +50,7 @@ def test_whole_round_through_http(app):
     admin_id = None
 
     # 1. The secretariat creates the round; the deadline defaults to 5 days before the start.
-    r = manager.post("/dot-kiem-tra/moi", data={
+    r = manager.post("/dot-kiem-tra/moi", data={"confirm_warnings": "1", 
         "name": "Đợt 3 - Kiểm tra chuyên đề", "kind": "khac", "start_on": "2026-09-10", "end_on": "2026-09-15",
         "report_deadline": "", "leader_id": person("vhxh.nhung").id,
         "member_ids": [person("vp.viet").id, person("kt.duc").id], "previous_id": 0})

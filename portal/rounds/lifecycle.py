@@ -157,6 +157,27 @@ def create_round(catalogue, *, name, kind, start_on, end_on, report_deadline=Non
     return rnd
 
 
+def new_round_warnings(*, name, kind, start_on, end_on, report_deadline, today: date) -> list[str]:
+    """What deserves a second look before creating a round (warnings, not refusals): a name
+    already used, dates overlapping a round of the same kind, a deadline already past."""
+    from portal.settings.models import get_settings
+
+    out = []
+    wanted = clean(name).casefold()  # SQLite's lower() knows no Vietnamese letters: compare here
+    if any(n.strip().casefold() == wanted for n in db.session.scalars(select(Round.name))):
+        out.append(f"Đã có đợt kiểm tra tên “{clean(name)}”: hai đợt trùng tên sẽ khó phân biệt trong báo cáo.")
+    overlap = db.session.scalar(select(Round).where(Round.kind == kind, Round.start_on <= end_on,
+                                                    Round.end_on >= start_on).limit(1))
+    if overlap is not None:
+        out.append(f"Thời gian kiểm tra trùng với đợt “{overlap.name}” ({overlap.start_on:%d/%m/%Y} – "
+                   f"{overlap.end_on:%d/%m/%Y}) cùng loại.")
+    deadline = report_deadline or default_deadline(start_on, get_settings().report_deadline_days)
+    if deadline < today:
+        out.append(f"Hạn gửi báo cáo {deadline:%d/%m/%Y} đã qua: mọi báo cáo gửi trong đợt này sẽ bị "
+                   "đánh dấu trễ hạn.")
+    return out
+
+
 def missing_for_close(rnd: Round) -> list[Report]:
     """Reports that keep the round from closing (see decisions.close_blockers)."""
     from .decisions import close_blockers

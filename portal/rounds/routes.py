@@ -27,7 +27,7 @@ from . import queue_walk
 from . import services as S
 from .forms import (DocumentForm, EvaluationForm, FindingForm, MessageForm, ReopenForm, ReportForm,
                     ReviewForm, RoundForm)
-from .models import RATINGS, Evaluation, Report, Round
+from .models import KINDS, RATINGS, Evaluation, Report, Round
 
 QUEUE_PER_PAGE = 50
 bp = Blueprint("rounds", __name__, url_prefix="/dot-kiem-tra")
@@ -124,11 +124,25 @@ def create():
     form = RoundForm()
     _fill_round_form(form, None)
     if request.method == "GET":
-        last = db.session.scalar(select(Round).order_by(Round.start_on.desc()).limit(1))
+        # the team, leader and kind carried over from the previous round (of the kind asked for)
+        kind = request.args.get("loai")
+        stmt = select(Round).order_by(Round.start_on.desc()).limit(1)
+        last = db.session.scalar(stmt.where(Round.kind == kind) if kind in KINDS else stmt)
         form.previous_id.data = last.id if last else 0
+        if last is not None:
+            form.kind.data = last.kind
+            form.leader_id.data = last.leader_id or 0
+            form.member_ids.data = [m.id for m in last.members]
+        elif kind in KINDS:
+            form.kind.data = kind
         current = catalogue_services.current_catalogue()
         form.catalogue_id.data = current.id if current else None
+    warnings = []
     if form.validate_on_submit():
+        warnings = S.new_round_warnings(name=form.name.data, kind=form.kind.data, start_on=form.start_on.data,
+                                        end_on=form.end_on.data, report_deadline=form.report_deadline.data,
+                                        today=today())
+    if form.validate_on_submit() and (not warnings or request.form.get("confirm_warnings") == "1"):
         catalogue = _chosen_catalogue(form) \
             or catalogue_services.catalogue_for_year(form.start_on.data.year) \
             or catalogue_services.current_catalogue()
@@ -143,8 +157,8 @@ def create():
                 members=[db.session.get(User, i) for i in form.member_ids.data or ()],
                 previous=db.session.get(Round, form.previous_id.data) if form.previous_id.data else None)
             return _commit(f"Đã tạo đợt kiểm tra “{rnd.name}” (dự thảo).", url_for("rounds.show", round_id=rnd.id))
-    status = 422 if form.errors else 200
-    return render("rounds/round_form.html", form=form, rnd=None, status=status)
+    status = 422 if form.errors or warnings else 200
+    return render("rounds/round_form.html", form=form, rnd=None, status=status, warnings=warnings)
 
 
 @bp.route("/<int:round_id>/sua", methods=["GET", "POST"])
