@@ -43,14 +43,6 @@ def index():
     years = services.all_catalogues()
     q = nfc(request.args.get("q", "")).strip()[:200]
     area_id = request.args.get("linh_vuc", type=db_int)
-    if catalogue:  # the page lists every area with its groups: two queries, not one per area
-        from sqlalchemy import select
-        from sqlalchemy.orm import selectinload
-
-        from .models import Area, Catalogue
-
-        db.session.scalars(select(Catalogue).where(Catalogue.id == catalogue.id).options(
-            selectinload(Catalogue.areas).selectinload(Area.groups))).all()
     criteria = services.search_criteria(catalogue, q, area_id) if catalogue else []
     if catalogue:
         services.load_areas(catalogue)
