@@ -281,3 +281,23 @@ def test_new_round_copies_the_previous_rounds_team_and_warns_before_creating(app
     assert r.status_code == 303
     new = db.session.scalar(select(Round).where(Round.name == last.name).order_by(Round.id.desc()))
     assert new.id != last.id and {m.id for m in new.members} == member_ids and new.leader_id == last.leader_id
+
+
+def test_finding_form_carries_its_first_remedy_owner_prefilled(app):
+    from portal.findings.models import Finding, Remedy
+
+    rnd = make_round(state="review", deadline=PAST, start=date(2026, 1, 10), count=1, authors=("vp.thu",))
+    rep = S.round_reports(rnd.id)[0]
+    viet = login_as(app, "vp.viet")
+    page = viet.get(f"/dot-kiem-tra/bao-cao/{rep.id}").get_data(as_text=True)
+    assert 'id="first-remedy"' in page and f'name="remedy_owner_id" value="{person("vp.thu").id}"' in page
+    r = viet.post(f"/dot-kiem-tra/bao-cao/{rep.id}/ton-tai", data={
+        "description": "Chưa có kế hoạch.", "cause": "chu_quan", "recommendation": "",
+        "remedy_action": "Ban hành kế hoạch trước 30/12.", "remedy_deadline": "2026-12-30"})
+    assert r.status_code == 303
+    finding = db.session.scalar(select(Finding).where(Finding.source_id == rep.id, Finding.source == "round"))
+    remedy = db.session.scalar(select(Remedy).where(Remedy.finding_id == finding.id))
+    assert remedy.owner_id == person("vp.thu").id and remedy.deadline == date(2026, 12, 30)
+    r = viet.post(f"/dot-kiem-tra/bao-cao/{rep.id}/ton-tai", headers=HTMX, data={
+        "description": "Khác.", "cause": "chu_quan", "remedy_action": "Làm lại.", "remedy_deadline": "không phải ngày"})
+    assert r.status_code == 422

@@ -1,4 +1,6 @@
 """URL table of the rounds area. Each view: load, check access, call a service, commit once."""
+from datetime import timedelta
+
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -353,7 +355,8 @@ def _report_page(report: Report, *, form=None, review_form=None, status=200, blo
                   can_allow_late=(S.can_allow_late(user, report) and report.state in ("draft", "not_submitted")
                                   and report.late_allowed_at is None),
                   reusable=S.reusable_files(report) if S.can_edit_report(user, report) else [],
-                  findings=findings, message_form=MessageForm(), finding_form=FindingForm(),
+                  findings=findings, message_form=MessageForm(),
+                  remedy_deadline=(today() + timedelta(days=30)).isoformat(), finding_form=FindingForm(),
                   scoring_rule=scoring_rules.describe(report.item),
                   suggested=scoring_rules.criterion_suggestion(
                       report.item, rating=report.review.rating if report.review else "",
@@ -550,12 +553,21 @@ def finding(report_id):
     form = FindingForm()
     if not form.validate_on_submit():
         return _refuse(_form_errors(form), back)
+    from portal.findings.services import FindingError, add_remedy
+
     try:
-        S.record_finding(report, current_user, description=form.description.data, cause=form.cause.data,
-                         recommendation=form.recommendation.data, found_on=today())
+        finding = S.record_finding(report, current_user, description=form.description.data, cause=form.cause.data,
+                                   recommendation=form.recommendation.data, found_on=today())
+        action = (request.form.get("remedy_action") or "").strip()
+        if action:  # the first remedy, given with the finding (owner: the report's author by default)
+            owner_id = request.form.get("remedy_owner_id", type=db_int) or report.author_id
+            add_remedy(finding, action=action, owner_id=owner_id,
+                       deadline=request.form.get("remedy_deadline") or (today() + timedelta(days=30)).isoformat())
     except S.RuleError as exc:
         return _refuse(exc.message, back)
-    return _commit("Đã ghi nhận tồn tại, hạn chế.", back)
+    except FindingError as exc:
+        return _refuse(" ".join(str(v) for v in exc.errors.values()), back)
+    return _commit("Đã ghi nhận tồn tại, hạn chế" + (" và biện pháp khắc phục." if action else "."), back)
 
 
 @bp.post("/bao-cao/<int:report_id>/khong-gui")
