@@ -111,6 +111,12 @@ class User(UserMixin, db.Model):
         this login (see accounts.sessions), never the user id, so a session can be ended."""
         return getattr(self, "_login_token", None)
 
+    # UserMixin compares users by get_id(); with the login token as the id, every user not
+    # logged in would equal every other. One row is one object per session (identity map).
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
+
     def __str__(self) -> str:
         return self.full_name
 
