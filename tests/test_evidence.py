@@ -264,7 +264,7 @@ def test_vietnamese_name_comes_back_unchanged(upload_client):
     assert download.headers["Content-Type"] == "application/pdf"
     assert download.headers["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in download.headers["Content-Security-Policy"]
-    assert "private" in download.headers["Cache-Control"]
+    assert download.headers["Cache-Control"] == "no-store"  # issue 16: no copy of evidence kept after logout
 
 
 def test_inline_only_for_pdf_and_images(upload_client):
@@ -293,11 +293,15 @@ def test_missing_blob_is_404_with_message_not_500(app, upload_client):
     assert htmx.status_code == 404 and "<html" not in htmx.get_data(as_text=True)
 
 
-def test_conditional_get_uses_checksum(upload_client):
+def test_download_is_never_cached_nor_revalidated(upload_client):
+    # Evidence is never stored by the browser (no-store), so it carries no validators either:
+    # a 304 would hand back a copy the browser must not have kept.
     file_id = post_files(upload_client, (pdf_bytes(), "a.pdf")).get_json()["ids"][0]
     first = upload_client.get(f"/_test/file/{file_id}")
-    again = upload_client.get(f"/_test/file/{file_id}", headers={"If-None-Match": first.headers["ETag"]})
-    assert again.status_code == 304
+    assert first.headers["Cache-Control"] == "no-store"
+    assert "ETag" not in first.headers and "Last-Modified" not in first.headers
+    again = upload_client.get(f"/_test/file/{file_id}", headers={"If-None-Match": '"anything"'})
+    assert again.status_code == 200 and again.data == pdf_bytes()
 
 
 # -- deleting ----------------------------------------------------------------------------------
