@@ -365,3 +365,25 @@ def test_team_marks_a_good_practice_and_the_report_prints_it(app, tmp_path):
     closed, _ = rounds()
     assert client.post(f"/bao-cao-ket-qua/dot/{closed.id}/dien-hinh",
                        data={"bao_cao": report.id, "ghi_chu": "x"}).status_code == 409
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_catalogue_edits_after_opening_never_change_a_rounds_documents(app, tmp_path, fmt):
+    """Issue 10: a round prints the criteria as it froze them when it opened."""
+    from portal.catalogue.models import Criterion
+    from portal.rounds.models import Report
+
+    closed, _ = rounds()
+    used = select(Report.criterion_id).where(Report.round_id == closed.id)
+    for crit in db.session.scalars(select(Criterion).where(Criterion.id.in_(used))):
+        crit.text = f"XYZMOI {crit.text}"
+    db.session.commit()
+    client = login_as(app, "vhxh.ha")
+    for url in urls(closed):
+        response = client.get(f"{url}.{fmt}")
+        assert response.status_code == 200, url
+        text = " ".join(pages(response.data, tmp_path)) if fmt == "pdf" else docx_text(response.data)
+        assert "XYZMOI" not in text, url
+    drill = client.get(f"/bang-dieu-khien/chi-tiet?loai=bao-cao&dot={closed.id}")
+    assert drill.status_code == 200
+    assert "XYZMOI" not in drill.get_data(as_text=True)

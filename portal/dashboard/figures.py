@@ -174,7 +174,7 @@ def reports_behind(round_id: int, *, dimension: str | None = None, key: int | No
     stmt = (select(Report).join(Criterion, Criterion.id == Report.criterion_id)
             .join(Area, Area.id == Criterion.area_id).outerjoin(Review, Review.report_id == Report.id)
             .where(Report.round_id == round_id)
-            .options(joinedload(Report.criterion), joinedload(Report.author), joinedload(Report.unit),
+            .options(joinedload(Report.criterion), joinedload(Report.frozen), joinedload(Report.author), joinedload(Report.unit),
                      joinedload(Report.review))
             .order_by(Area.position, Criterion.position))
     column = {"area": Criterion.area_id, "unit": Report.unit_id, "person": Report.author_id}.get(dimension)

@@ -52,7 +52,7 @@ def build(round_id: int, progress=lambda p, m="": None) -> tuple[str, bytes]:
         if r.state not in ("submitted", "clarify"):
             continue  # evidence of unsent drafts is not part of the file
         for f in r.files:
-            stored.append((f"06 Tài liệu kiểm chứng/{r.criterion.code}/{f.original_name}", stored_path(f)))
+            stored.append((f"06 Tài liệu kiểm chứng/{r.item.code}/{f.original_name}", stored_path(f)))
     name = f"Hồ sơ kiểm tra CCHC - {rnd.name}"
     db.session.commit()  # plain data from here on: render without holding a transaction
     out = io.BytesIO()

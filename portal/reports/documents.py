@@ -73,7 +73,7 @@ def evaluation_context(round_id: int, person_id: int) -> Document:
         Evaluation.round_id == rnd.id, Evaluation.person_id == person.id, Evaluation.area_id.is_(None))) or ""
     own_areas, own = S.round_scores(reports)
     appraised_areas, appraised = S.round_scores(reports, appraised=True)
-    has_points = any(r.criterion.max_points is not None for r in reports)
+    has_points = any(r.item.max_points is not None for r in reports)
     doc = C.document("evaluation", doc_type="team_report", type_code="", title="Phiếu đánh giá",
                      subtitle=f"Kết quả thực hiện nhiệm vụ cải cách hành chính năm {rnd.year}",
                      file_stem=f"Phiếu đánh giá CCHC - {person.full_name} - {rnd.name}", draft=C.is_draft(rnd))
@@ -95,7 +95,7 @@ def evaluation_context(round_id: int, person_id: int) -> Document:
     rows = []
     for i, r in enumerate(reports, start=1):
         ok = C.decided(r)
-        rows.append([two(i), r.criterion.code, r.criterion.text, r.status_label if ok else "Chưa báo cáo",
+        rows.append([two(i), r.item.code, r.item.text, r.status_label if ok else "Chưa báo cáo",
                      RATINGS.get(r.review.rating, "") if ok and r.review else "",
                      num(r.self_score) if ok else "", num(r.review.appraised_score) if ok and r.review else ""])
     b.append(Table(["STT", "Mã", "Nội dung", "Kết quả", "Đánh giá", "Tự chấm", "Thẩm định"], rows,

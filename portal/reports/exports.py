@@ -17,13 +17,13 @@ def matrix(rnd) -> bytes:
     """Criteria × status: one line per criterion, then a count of statuses per area."""
     reports = RS.round_reports(rnd.id)
     phases = RS.PHASES
-    rows = [[r.criterion.area.code, r.criterion.code, r.criterion.text,
+    rows = [[r.item.area.code, r.item.code, r.item.text,
              r.author.full_name if r.author else "Chưa phân công", r.unit.short_name if r.unit else "",
              REPORT_STATUSES.get(r.status, ""), phases[RS.report_phase(r)], "Có" if r.late else "",
              r.submitted_at] for r in reports]
     per_area = []
     for area in rnd.catalogue.areas:
-        mine = [r for r in reports if r.criterion.area_id == area.id]
+        mine = [r for r in reports if r.item.area_id == area.id]
         if not mine:
             continue
         phase_count = Counter(RS.report_phase(r) for r in mine)
@@ -41,7 +41,7 @@ def matrix(rnd) -> bytes:
 
 def reviews(rnd) -> bytes:
     reports = RS.round_reports(rnd.id)
-    rows = [[r.criterion.code, r.criterion.text, r.author.full_name if r.author else "",
+    rows = [[r.item.code, r.item.text, r.author.full_name if r.author else "",
              RATINGS.get(r.review.rating, "") if r.review else "", r.review.comment if r.review else "",
              r.self_score, r.review.appraised_score if r.review else None,
              r.review.reviewer.full_name if r.review and r.review.reviewer else "",

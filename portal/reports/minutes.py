@@ -162,10 +162,10 @@ def build(round_id: int, unit_id: int):
 
     evidence = evidence_summary([r.id for r in f.reports])
     for i, (area, t) in enumerate(f.by_area.items(), start=1):
-        rows = [r for r in f.reports if r.criterion.area_id == area.id]
+        rows = [r for r in f.reports if r.item.area_id == area.id]
         b.append(Heading(f"{i}. {area.name}", 2))
         b.append(Table(["Mã", "Nội dung kiểm tra", "Kết quả báo cáo", "Đánh giá", "Tài liệu kiểm chứng"],
-                       [[r.criterion.code, r.criterion.text,
+                       [[r.item.code, r.item.text,
                          r.status_label if C.decided(r) else (
                              "Không gửi báo cáo" if r.state == "not_submitted" else "Chưa báo cáo"),
                          {"dat": "Đạt", "mot_phan": "Đạt một phần", "chua_dat": "Chưa đạt"}.get(

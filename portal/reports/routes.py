@@ -69,11 +69,12 @@ def round_page(round_id):
     # each row shows its report's criterion code and author: joined, not one query per row
     marks = db.session.scalars(select(GoodPractice).where(GoodPractice.round_id == rnd.id)
                                .options(joinedload(GoodPractice.report).joinedload(Report.criterion),
+                                        joinedload(GoodPractice.report).joinedload(Report.frozen),
                                         joinedload(GoodPractice.report).joinedload(Report.author))
                                .order_by(GoodPractice.id)).all()
     sent = db.session.scalars(select(Report).where(Report.round_id == rnd.id,
                                                    Report.state.in_(("submitted", "clarify")))
-                              .options(joinedload(Report.criterion), joinedload(Report.author))
+                              .options(joinedload(Report.criterion), joinedload(Report.frozen), joinedload(Report.author))
                               .order_by(Report.id)).all() if rnd.state != "closed" else []
     can_mark = rnd.state != "closed" and (current_user.id in rnd.team_ids or is_manager(current_user))
     return render("reports/round.html", rnd=rnd, units=units, people=people, sign_offs=S.sign_offs(rnd.id),
@@ -427,5 +428,5 @@ def good_practice(round_id):
         db.session.add(row)
     row.note, row.marked_by_id = note, current_user.id
     db.session.commit()
-    flash(f"Đã ghi nhận điển hình: nội dung {report.criterion.code}.", "success")
+    flash(f"Đã ghi nhận điển hình: nội dung {report.item.code}.", "success")
     return redirect(back, code=303)

@@ -72,7 +72,7 @@ def facts(rnd: Round, unit_id: int | None = None) -> RoundFacts:
     for r in reports:
         n = per_criterion.get(r.criterion_id, 0)
         out.all_.add(r, n)
-        out.by_area.setdefault(r.criterion.area, Tally()).add(r, n)
+        out.by_area.setdefault(r.item.area, Tally()).add(r, n)
         if r.unit:
             out.by_unit.setdefault(r.unit, Tally()).add(r, n)
         if r.author:
@@ -167,7 +167,7 @@ def build(round_id: int, *, code_number: str = "", approval: Approval | None = N
 
     b.append(Heading("II. KẾT QUẢ KIỂM TRA TRÊN CÁC LĨNH VỰC"))
     for i, (area, t) in enumerate(f.by_area.items(), start=1):
-        rows = [r for r in f.reports if r.criterion.area_id == area.id]
+        rows = [r for r in f.reports if r.item.area_id == area.id]
         b.append(Heading(f"{i}. {area.name}", 2))
         b.append(Heading(f"{i}.1. Kết quả đạt được", 3))
         b.append(Para(f"Đã báo cáo {two(t.sent)}/{two(t.total)} nội dung. {rating_sentence(t)}"))
@@ -177,12 +177,12 @@ def build(round_id: int, *, code_number: str = "", approval: Approval | None = N
             b.append(Para(area_eval[area.id]))
         for r in rows:
             if C.decided(r) and r.indicator_value is not None:
-                target = r.criterion.indicator_target
-                unit = r.criterion.indicator_unit or ""
-                b.append(Para(f"- {r.criterion.code}: đạt {num(r.indicator_value)}{unit}"
+                target = r.item.indicator_target
+                unit = r.item.indicator_unit or ""
+                b.append(Para(f"- {r.item.code}: đạt {num(r.indicator_value)}{unit}"
                               + (f" (chỉ tiêu {num(target)}{unit})" if target is not None else "") + ";"))
         # The team's remarks on what passed, each once with the criteria it was made on.
-        good = _unique((r.review.comment, r.criterion.code) for r in rows
+        good = _unique((r.review.comment, r.item.code) for r in rows
                        if C.decided(r) and r.review and r.review.rating == "dat" and r.review.comment)
         b += [Para(f"- {_with_who(t, w)};") for t, w in good]
         b.append(Heading(f"{i}.2. Những tồn tại, hạn chế", 3))
@@ -196,10 +196,10 @@ def build(round_id: int, *, code_number: str = "", approval: Approval | None = N
             b.append(Para(f"- {x.description.rstrip('.;')}" + (f" ({who})" if who else "") + ";"))
         if weak and not area_findings:
             b.append(Para(f"- {two(len(weak))} nội dung được đánh giá chưa đạt: "
-                          + ", ".join(r.criterion.code for r in weak) + ";"))
+                          + ", ".join(r.item.code for r in weak) + ";"))
         if missing:
             b.append(Para(f"- {two(len(missing))} nội dung chưa được báo cáo: "
-                          + ", ".join(r.criterion.code for r in missing) + ";"))
+                          + ", ".join(r.item.code for r in missing) + ";"))
 
     if f.findings:
         b.append(Heading(f"{len(f.by_area) + 1}. Nguyên nhân của tồn tại, hạn chế", 2))
@@ -229,7 +229,7 @@ def build(round_id: int, *, code_number: str = "", approval: Approval | None = N
     pending = [r for r in f.reports if C.decided(r) and r.status in ("doing", "todo")]
     if pending:
         b.append(Para(f"- Tiếp tục triển khai, hoàn thành {two(len(pending))} nội dung đang thực hiện hoặc chưa thực hiện: "
-                      + ", ".join(r.criterion.code for r in pending) + ";"))
+                      + ", ".join(r.item.code for r in pending) + ";"))
     if f.findings:
         b.append(Para("- Các phòng, cơ quan, đơn vị và công chức phụ trách khắc phục các tồn tại, hạn chế nêu tại "
                       "Mục II, báo cáo kết quả khắc phục về Đoàn kiểm tra (qua Phòng Văn hóa - Xã hội);"))
@@ -289,7 +289,7 @@ def extras(rnd: Round) -> list:
         for g in marks:
             r = g.report
             who = r.author.full_name if r.author else ""
-            out.append(Para(f"- {r.criterion.code} ({who}): {g.note.rstrip('.;') or 'được Đoàn kiểm tra ghi nhận là điển hình'};"))
+            out.append(Para(f"- {r.item.code} ({who}): {g.note.rstrip('.;') or 'được Đoàn kiểm tra ghi nhận là điển hình'};"))
     else:
         out.append(Para("Đoàn kiểm tra chưa ghi nhận điển hình trong đợt kiểm tra."))
     out.append(Heading("2. Kiểm tra đột xuất", 2))

@@ -72,7 +72,7 @@ def self_report(round_id: int, unit_id: int | None):
                                  else "không có khó khăn, vướng mắc phát sinh") + "."))
     b.append(Heading("II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH"))
     for i, (area, t) in enumerate(f.by_area.items(), start=1):
-        rows = [r for r in f.reports if r.criterion.area_id == area.id]
+        rows = [r for r in f.reports if r.item.area_id == area.id]
         b.append(Heading(f"{i}. {area.name}", 2))
         b.append(Heading(f"{i}.1. Kết quả đạt được", 3))
         done = [r for r in rows if C.decided(r)]
@@ -80,23 +80,23 @@ def self_report(round_id: int, unit_id: int | None):
             text = (r.done_text or "").strip().rstrip(";")
             value = ""
             if r.indicator_value is not None:
-                unit_label = r.criterion.indicator_unit or ""
-                target = r.criterion.indicator_target
+                unit_label = r.item.indicator_unit or ""
+                target = r.item.indicator_target
                 value = f"; kết quả {num(r.indicator_value)}{unit_label}" + (
                     f" (chỉ tiêu {num(target)}{unit_label})" if target is not None else "")
-            line = f"- {r.criterion.code} ({_lower_first(r.status_label)})" + (f": {text}" if text else "") + value
+            line = f"- {r.item.code} ({_lower_first(r.status_label)})" + (f": {text}" if text else "") + value
             b.append(Para(line if line.endswith(".") else line + ";"))
         if not done:
             b.append(Para("Chưa có nội dung nào được báo cáo."))
         b.append(Heading(f"{i}.2. Tồn tại, hạn chế", 3))
-        issues = [f"{r.criterion.code}: {r.difficulties.strip().rstrip('.;')}" for r in done if r.difficulties]
-        missing = [r.criterion.code for r in rows if not C.decided(r)]
+        issues = [f"{r.item.code}: {r.difficulties.strip().rstrip('.;')}" for r in done if r.difficulties]
+        missing = [r.item.code for r in rows if not C.decided(r)]
         if missing:
             issues.append(f"{two(len(missing))} nội dung chưa gửi báo cáo: {', '.join(missing)}")
         b += [Para(f"- {x};") for x in issues] or [Para("Không có tồn tại, hạn chế.")]
     b.append(Heading("III. PHƯƠNG HƯỚNG, NHIỆM VỤ VÀ KIẾN NGHỊ, ĐỀ XUẤT"))
     b.append(Heading("1. Phương hướng, nhiệm vụ", 2))
-    pending = [r.criterion.code for r in f.reports if C.decided(r) and r.status in ("doing", "todo")]
+    pending = [r.item.code for r in f.reports if C.decided(r) and r.status in ("doing", "todo")]
     if pending:
         b.append(Para(f"- Tiếp tục thực hiện {two(len(pending))} nội dung chưa hoàn thành: {', '.join(pending)};"))
     b.append(Para("- Duy trì các kết quả đã đạt được, chuẩn bị đầy đủ hồ sơ, tài liệu để cung cấp cho Đoàn kiểm tra."))
@@ -128,7 +128,7 @@ def conclusion(round_id: int, unit_id: int, code_number: str = ""):
     a = f.all_
     b.append(Heading("1. Ưu điểm"))
     b.append(Para(f"{unit.name} đã báo cáo {two(a.sent)}/{two(a.total)} nội dung được kiểm tra. {rating_sentence(a)}"))
-    good = _unique((r.review.comment, r.criterion.code) for r in f.reports
+    good = _unique((r.review.comment, r.item.code) for r in f.reports
                    if C.decided(r) and r.review and r.review.rating == "dat" and r.review.comment)
     b += [Para(f"- {_with_who(t, w)};") for t, w in good]
     b.append(Heading("2. Tồn tại, hạn chế"))

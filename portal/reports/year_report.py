@@ -85,7 +85,7 @@ def build(year: int, code_number: str = ""):
     b.append(Heading("4. Điển hình", 2))
     marks = db.session.scalars(select(GoodPractice).join(Round, Round.id == GoodPractice.round_id)
                                .where(Round.year == year).order_by(GoodPractice.id)).all()
-    b += [Para(f"- {g.report.criterion.code} ({g.report.author.full_name if g.report.author else ''}): "
+    b += [Para(f"- {g.report.item.code} ({g.report.author.full_name if g.report.author else ''}): "
                f"{g.note.rstrip('.;')};") for g in marks] or [Para("Chưa ghi nhận điển hình.")]
     b.append(Heading("5. Kết quả khắc phục tồn tại, hạn chế", 2))
     findings = db.session.scalars(select(Finding).where(Finding.year == year).order_by(Finding.id)).all()
