@@ -194,6 +194,7 @@ def test_minutes_pdf(app, tmp_path):
                      "Ông Nguyễn Văn Bình", "TRƯỞNG ĐOÀN KIỂM TRA", "ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA"):
         assert expected in text, expected
     assert "Nơi nhận" not in text  # minutes sign in two columns, no recipients block
+    assert "hành chính phường Thành Sen tiến hành" in text  # ND 30: lower-case "phường" in running text
 
 
 def test_entry_form_suggests_catalogue_subjects(app):

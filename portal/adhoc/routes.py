@@ -173,6 +173,7 @@ def file(entry_id: int, file_id: int):
 
 @bp.get("/<int:entry_id>/bien-ban.pdf")
 def minutes_pdf(entry_id: int):
+    from portal.reports.common import ward_running_name
     from portal.pdf import render_pdf
 
     entry = _load(entry_id)
@@ -199,6 +200,7 @@ def minutes_pdf(entry_id: int):
             "files": [f.original_name for f in entry.files],
         },
         "ward_name": ward.ward_name,
+        "ward_running": ward_running_name(ward),  # "phường Thành Sen" in running text (ND 30)
     }
     ctx["entry"].pop("lead")
     db.session.commit()  # release the read transaction before the slow render
