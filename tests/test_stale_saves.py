@@ -77,8 +77,10 @@ def test_a_stale_lock_click_does_not_undo_another_admins_lock(app):
     first, second = login_as(app, "admin"), login_as(app, "admin")
     user = find_user("tt.tam")
     version = user.version
+    heir = find_user("tt.mai").id  # tt.tam has open work: locking asks who receives it (issue 10)
     db.session.rollback()
-    assert first.post(f"/quan-tri/nguoi-dung/{user.id}/khoa", data={"version": version}).status_code == 302
-    assert second.post(f"/quan-tri/nguoi-dung/{user.id}/khoa", data={"version": version}).status_code == 409
+    data = {"version": version, "nhan_ban_giao": heir}
+    assert first.post(f"/quan-tri/nguoi-dung/{user.id}/khoa", data=data).status_code == 302
+    assert second.post(f"/quan-tri/nguoi-dung/{user.id}/khoa", data=data).status_code == 409
     db.session.expire_all()
     assert not find_user("tt.tam").active
