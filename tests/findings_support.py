@@ -24,3 +24,13 @@ def demo_ids() -> dict:
     by_owner = {r.owner.username: r.id for r in higher.remedies}
     return {"f": higher.id, "fa": adhoc_f.id, "r_tam": by_owner["tt.tam"], "r_mai": by_owner["tt.mai"],
             "e": complaint.id, "e2": discipline.id, "found_on": higher.found_on}
+
+
+def chosen_owner(page: str, name: str = "remedy_owner_id") -> str:
+    """The value of the option selected in the remedy owner select `name` ("" if none)."""
+    import re
+
+    select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', page, re.S)
+    assert select, f"no select {name}"
+    option = re.search(r'<option(?=[^>]*\bselected\b)[^>]*value="([^"]*)"', select.group(1))
+    return option.group(1) if option else ""

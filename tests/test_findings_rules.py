@@ -79,7 +79,9 @@ def test_remedy_unknown_owner_is_refused(app, owner):
     f = _finding()
     with pytest.raises(S.FindingError) as exc:
         S.add_remedy(f, action="Khắc phục", owner_id=owner, deadline=date(2026, 8, 1))
-    assert "người thực hiện" in exc.value.errors["owner_id"].lower()
+    expected = ("Vui lòng chọn người hoặc đơn vị thực hiện." if owner is None
+                else "Người thực hiện không tồn tại hoặc đã bị khóa.")
+    assert exc.value.errors["owner_id"] == expected
 
 
 def test_owner_cannot_report_after_settled_and_escalate_needs_note(app):

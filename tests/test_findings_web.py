@@ -1,5 +1,6 @@
 """Findings pages over HTTP: permissions on every route, bad input, escaping, ad-hoc findings."""
 import re
+from datetime import timedelta
 from io import BytesIO
 
 import pytest
@@ -7,6 +8,7 @@ import pytest
 from portal.extensions import db
 from portal.findings import services as S
 from portal.findings.models import Finding
+from portal.timeutil import today
 
 from tests.findings_support import demo_ids, uid
 from tests.support import HTMX, login_as
@@ -22,6 +24,12 @@ def _remedy_data(ids):
             "deadline": ids["found_on"].replace(year=ids["found_on"].year + 1).isoformat()}
 
 
+def _first_remedy(owner="tt.tam", days=30):
+    """The first remedy a new finding carries (issue 10): what to do, who, by when."""
+    return {"remedy_action": "Chấn chỉnh, báo cáo kết quả", "remedy_owner_id": f"p{uid(owner)}",
+            "remedy_deadline": (today() + timedelta(days=days)).strftime("%d/%m/%Y")}
+
+
 # (method, url template, data builder or None, who may) — every route of the findings area.
 ROUTES = [
     ("get", "/ton-tai/", None, set(USERS)),
@@ -31,7 +39,8 @@ ROUTES = [
     ("get", "/ton-tai/moi", None, MANAGERS),
     ("get", "/ton-tai/moi?dot_xuat={e}", None, MANAGERS),
     ("post", "/ton-tai/moi", lambda ids: {"description": "Tồn tại mới", "source_ref": "Văn bản 1/SNV",
-                                          "found_on": "2026-05-05", "cause": "chu_quan"}, MANAGERS),
+                                          "found_on": "2026-05-05", "cause": "chu_quan", **_first_remedy()},
+     MANAGERS),
     ("get", "/ton-tai/{f}/sua", None, MANAGERS),
     ("post", "/ton-tai/{f}/bien-phap", _remedy_data, MANAGERS),
     ("get", "/ton-tai/bien-phap/{r_tam}/sua", None, MANAGERS),
@@ -110,7 +119,8 @@ def test_owner_sees_report_form_only_on_own_remedy(app):
 def test_new_finding_bad_input(app, data, message):
     client = login_as(app, "vhxh.ha")
     before = db.session.query(Finding).count()
-    base = {"description": "Tồn tại", "source_ref": "Văn bản 1", "found_on": "2026-05-05", "cause": "chu_quan"}
+    base = {"description": "Tồn tại", "source_ref": "Văn bản 1", "found_on": "2026-05-05", "cause": "chu_quan",
+            **_first_remedy()}
     r = client.post("/ton-tai/moi", data={**base, **data})
     assert r.status_code == 422 and message in r.text
     assert db.session.query(Finding).count() == before
@@ -119,7 +129,7 @@ def test_new_finding_bad_input(app, data, message):
 @pytest.mark.parametrize("data, message", [
     ({"deadline": "2000-01-01"}, "Thời hạn không được trước ngày phát hiện tồn tại"),
     ({"owner_id": "424242"}, "Người thực hiện không tồn tại hoặc đã bị khóa."),
-    ({"owner_id": ""}, "Vui lòng chọn người thực hiện."),
+    ({"owner_id": ""}, "Vui lòng chọn người hoặc đơn vị thực hiện."),
     ({"action": "   "}, "Vui lòng nhập biện pháp khắc phục."),
     ({"action": "b" * 10_000}, "tối đa 5.000 ký tự"),
     ({"deadline": ""}, "Vui lòng nhập thời hạn."),
@@ -150,10 +160,13 @@ def test_html_is_escaped_everywhere(app):
     client = login_as(app, "vhxh.ha")
     evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'
     r = client.post("/ton-tai/moi", data={"description": evil, "source_ref": evil, "found_on": "2026-05-05",
-                                          "cause": "chu_quan", "recommendation": evil})
+                                          "cause": "chu_quan", "recommendation": evil,
+                                          **_first_remedy(), "remedy_action": evil})
     assert r.status_code == 303
     fid = int(r.headers["Location"].rsplit("/", 1)[1])
-    client.post(f"/ton-tai/{fid}/bien-phap", data={"action": evil, "owner_id": uid("tt.tam"), "deadline": "2026-06-01"})
+    r = client.post(f"/ton-tai/{fid}/bien-phap", data={"action": evil, "owner_id": uid("tt.tam"),
+                                                       "deadline": _first_remedy()["remedy_deadline"]})
+    assert r.status_code == 303
     for page in (f"/ton-tai/{fid}", "/ton-tai/?trang_thai=all"):
         text = client.get(page).text
         assert "<script>alert" not in text and "<img src=x" not in text
@@ -176,7 +189,7 @@ def test_adhoc_finding_in_lists_and_figure(app):
     before = S.findings_figure()
     r = client.post(f"/ton-tai/moi?dot_xuat={ids['e2']}", data={
         "description": "Công chức không đeo thẻ trong giờ làm việc", "found_on": "2026-10-26", "cause": "chu_quan",
-        "unit_id": "", "person_id": str(uid("tt.tam"))})
+        "unit_id": "", "person_id": str(uid("tt.tam")), **_first_remedy()})
     assert r.status_code == 303
     fid = int(r.headers["Location"].rsplit("/", 1)[1])
     finding = db.session.get(Finding, fid)
@@ -186,8 +199,7 @@ def test_adhoc_finding_in_lists_and_figure(app):
     listing = client.get("/ton-tai/?nguon=adhoc&q=the trong gio", headers=HTMX).text
     assert f'href="/ton-tai/{fid}"' in listing
     assert login_as(app, "vhxh.ha").get(f"/kiem-tra-dot-xuat/{ids['e2']}").text.count(f'/ton-tai/{fid}"') == 1
-    # closing it moves the figure
-    client.post(f"/ton-tai/{fid}/bien-phap", data={"action": "Nhắc nhở", "owner_id": uid("tt.tam"), "deadline": "2026-11-30"})
+    # closing it (its first remedy confirmed) moves the figure
     rid = db.session.get(Finding, fid).remedies[0].id
     assert login_as(app, "kt.duc").post(f"/ton-tai/bien-phap/{rid}/xac-nhan", data={"note": ""}).status_code == 303
     db.session.expire_all()

@@ -3,6 +3,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.findings.models import Finding
 from portal.iso.models import Holiday, Procedure, SampleCheck
 
 from tests.support import login_as
@@ -42,6 +43,7 @@ ROUTES = [
     ("GET", "/iso/boc-mau/{c}/ho-so/{d}", READ_CHECKS),
     ("POST", "/iso/boc-mau/{c}/ho-so/{d}/buoc/{s}", INSPECTOR),
     ("POST", "/iso/boc-mau/{c}/hoan-thanh", INSPECTOR),
+    ("POST", "/iso/boc-mau/{c}/ton-tai/{f}/bien-phap", INSPECTOR | MANAGERS),
     ("GET", "/iso/boc-mau/{c}/ket-qua.pdf", READ_CHECKS),
 ]
 
@@ -49,15 +51,17 @@ ROUTES = [
 def _ids():
     check = db.session.scalar(select(SampleCheck))
     d = check.sampled[0]
+    finding = db.session.scalar(select(Finding).where(Finding.source == "iso", Finding.source_id == check.id))
     return {"p": db.session.scalar(select(Procedure.id)), "h": db.session.scalar(select(Holiday.id)),
-            "c": check.id, "d": d.id, "s": d.proc_version.steps[0].id}
+            "c": check.id, "d": d.id, "s": d.proc_version.steps[0].id, "f": finding.id if finding else 0}
 
 
 def test_every_iso_route_is_listed(app):
     rules = {(m, r.rule) for r in app.url_map.iter_rules() if r.endpoint.startswith("iso.")
              for m in r.methods - {"HEAD", "OPTIONS"}}
     listed = {(m, url.replace("{p}", "<int:proc_id>").replace("{h}", "<int:holiday_id>")
-               .replace("{c}", "<int:check_id>").replace("{d}", "<int:dossier_id>").replace("{s}", "<int:step_id>"))
+               .replace("{c}", "<int:check_id>").replace("{d}", "<int:dossier_id>").replace("{s}", "<int:step_id>")
+               .replace("{f}", "<int:finding_id>"))
               for m, url, _ in ROUTES}
     assert rules == listed
 

@@ -131,7 +131,8 @@ def test_finding_recorded_tells_author_and_unit_head(app, rnd):
     report = S.my_reports(person("vp.khoa"), rnd.id)[0]
     _submit(app, report, "vp.khoa")
     r = login_as(app, "vp.viet").post(f"/dot-kiem-tra/bao-cao/{report.id}/ton-tai", data={
-        "description": "Chưa có văn bản triển khai.", "cause": "chu_quan", "recommendation": ""})
+        "description": "Chưa có văn bản triển khai.", "cause": "chu_quan", "recommendation": "",
+        "remedy_action": "Ban hành văn bản triển khai.", "remedy_deadline": "31/12/2099"})
     assert r.status_code == 303
     people = receivers("finding:")
     head = db.session.scalar(select(type(person("vp.khoa"))).where(
@@ -140,8 +141,10 @@ def test_finding_recorded_tells_author_and_unit_head(app, rnd):
     assert "vp.khoa" in people and "vp.viet" not in people
     if head is not None:
         assert head.username in people
-    note = inbox("vp.khoa")[-1]
+    note = [n for n in inbox("vp.khoa") if n.key.startswith("finding:")][-1]
     assert note.url.startswith("/ton-tai/") and note.body == "Chưa có văn bản triển khai."
+    given = [n for n in inbox("vp.khoa") if ":owner:" in n.key]  # the first remedy, pre-filled to him
+    assert len(given) == 1 and given[0].body == "Ban hành văn bản triển khai."
 
 
 def test_remedy_assigned_reported_confirmed(app):

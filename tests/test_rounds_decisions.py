@@ -285,12 +285,15 @@ def test_new_round_copies_the_previous_rounds_team_and_warns_before_creating(app
 
 def test_finding_form_carries_its_first_remedy_owner_prefilled(app):
     from portal.findings.models import Finding, Remedy
+    from tests.findings_support import chosen_owner
 
     rnd = make_round(state="review", deadline=PAST, start=date(2026, 1, 10), count=1, authors=("vp.thu",))
     rep = S.round_reports(rnd.id)[0]
     viet = login_as(app, "vp.viet")
     page = viet.get(f"/dot-kiem-tra/bao-cao/{rep.id}").get_data(as_text=True)
-    assert 'id="first-remedy"' in page and f'name="remedy_owner_id" value="{person("vp.thu").id}"' in page
+    # the owner is a choice (a person or a unit), pre-filled with the report's author
+    assert 'class="first-remedy' in page and 'name="remedy_owner_id"' in page
+    assert chosen_owner(page) == f'p{person("vp.thu").id}'
     r = viet.post(f"/dot-kiem-tra/bao-cao/{rep.id}/ton-tai", data={
         "description": "Chưa có kế hoạch.", "cause": "chu_quan", "recommendation": "",
         "remedy_action": "Ban hành kế hoạch trước 30/12.", "remedy_deadline": "2026-12-30"})

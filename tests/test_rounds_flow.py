@@ -129,7 +129,8 @@ def test_whole_round_through_http(app):
         assert r.status_code == 303
     r = viet.post(f"/dot-kiem-tra/bao-cao/{mine[3].id}/ton-tai",
                   data={"description": "Chưa có văn bản triển khai.", "cause": "chu_quan",
-                        "recommendation": "Ban hành kế hoạch trong tháng 10."})
+                        "recommendation": "Ban hành kế hoạch trong tháng 10.",
+                        "remedy_action": "Ban hành kế hoạch triển khai.", "remedy_deadline": "31/12/2099"})
     assert r.status_code == 303
     finding = db.session.scalar(select(Finding).where(Finding.round_id == rnd.id))
     assert finding.source == "round" and finding.source_id == mine[3].id

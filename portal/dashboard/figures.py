@@ -307,7 +307,7 @@ def findings_behind(year: int, which: str, today: date, area_label: str | None =
 
 def remedies_behind(year: int, which: str, today: date) -> list[Remedy]:
     stmt = (select(Remedy).join(Finding, Finding.id == Remedy.finding_id).where(Finding.year == year)
-            .options(joinedload(Remedy.finding), joinedload(Remedy.owner)).order_by(Remedy.deadline, Remedy.id))
+            .options(joinedload(Remedy.finding), joinedload(Remedy.owner), joinedload(Remedy.owner_unit)).order_by(Remedy.deadline, Remedy.id))
     rows = db.session.scalars(stmt).unique().all()
     test = {"open": lambda r: not remedy_settled(r), "overdue": lambda r: remedy_overdue(r, today)}[which]
     return [r for r in rows if test(r)]

@@ -238,7 +238,7 @@ def drill(title, reports=None, findings=None, remedies=None, remedy_statuses=Non
     return TableSpec("Biện pháp khắc phục", [
         C("Biện pháp", lambda r: r.action, 50),
         C("Tồn tại", lambda r: r.finding.description, 50),
-        C("Người thực hiện", lambda r: r.owner.full_name if getattr(r, "owner", None) else "", 24),
+        C("Người, đơn vị thực hiện", lambda r: r.owner_name, 24),
         C("Hạn", lambda r: r.deadline, 12),
         C("Tình trạng", lambda r: (remedy_statuses or {}).get(r.status, r.status), 20),
     ], remedies or [], subtitle=[title])

@@ -1,6 +1,7 @@
 """Forms carry what was typed; the rules (and their Vietnamese messages) live in services, so a
 record made by another area through record_finding is checked exactly like one typed here."""
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto
 from flask_wtf.file import MultipleFileField
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -12,6 +13,7 @@ from portal.extensions import db
 from portal.web.dates import DateField
 from portal.web.params import db_int
 
+from . import owners
 from .models import CAUSES
 from .services import OWNER_STATUSES
 
@@ -92,15 +94,81 @@ class FindingForm(FlaskForm):
             "description", "cause", "cause_detail", "recommendation")}
 
 
-class RemedyForm(FlaskForm):
-    version = HiddenField()
+class OwnerField(SelectField):
+    """A remedy's owner: a token naming a person or a unit (owners.py). The choices are read when
+    the field is first drawn, not when the form is built: a POST that saves and moves on never
+    reads every person and unit."""
+
+    def __init__(self, label=None, **kwargs):
+        self._choices = None
+        self.keep = None  # a remedy whose current owner stays listed even if no longer active
+        super().__init__(label, validate_choice=False, **kwargs)
+
+    @property
+    def choices(self):
+        if self._choices is None:
+            self._choices = owners.choices(keep=self.keep)
+        return self._choices
+
+    @choices.setter
+    def choices(self, value):
+        self._choices = value
+
+
+class _RemedyFields(FlaskForm):
+    """What to do, who does it (a person or a unit: owners.py) and by when."""
+
     action = TextAreaField("Biện pháp khắc phục")
-    owner_id = _select("Người thực hiện")
+    owner_id = OwnerField("Người hoặc đơn vị thực hiện")
     deadline = DateField("Thời hạn", message="Thời hạn không hợp lệ (dd/mm/yyyy).")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, keep=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.owner_id.choices = people_choices("— Chọn người thực hiện —")
+        self.owner_id.keep = keep
+        self.owner_options_url = None
+
+    def load_owners_later(self, *, person=None, unit=None):
+        """List only the pre-filled owner (`person` or `unit`, already loaded) in the page; the
+        page then fetches every person and unit with a request of its own (htmx), so a page
+        showing one form per finding costs no query for them."""
+        from flask import url_for
+
+        self.owner_id.choices = owners.initial_choices(person=person, unit=unit)
+        self.owner_options_url = url_for("findings.owner_options", chon=self.owner_id.data or "")
+        return self
+
+    def remedy_values(self) -> dict:
+        """Keyword arguments for services.add_remedy / update_remedy."""
+        person_id, unit_id = owners.parse(self.owner_id.data)
+        return {"action": self.action.data, "owner_id": person_id, "owner_unit_id": unit_id,
+                "deadline": self.deadline.data}
+
+
+class RemedyForm(_RemedyFields):
+    version = HiddenField()
+
+
+class FirstRemedyForm(_RemedyFields):
+    """The first remedy, asked with every new finding (round review, ad-hoc, higher level) and
+    under each ISO nonconformity: one form for all of them (template findings/_first_remedy.html).
+
+    Its fields are named remedy_action, remedy_owner_id, remedy_deadline, so it sits inside
+    another form. It has no CSRF field of its own: the app's CSRFProtect checks every POST, with
+    the token of the enclosing form (or a csrf_token input beside it when it stands alone).
+    `owner` is the pre-filled owner token and `action` the pre-filled text; the deadline is
+    pre-filled from the ward setting."""
+
+    action = TextAreaField("Việc cần làm (biện pháp khắc phục đầu tiên)")
+
+    def __init__(self, formdata=_Auto, *, owner: str = "", action: str = "", **kwargs):
+        from portal.settings.models import get_settings
+
+        self.default_days = get_settings().remedy_deadline_days
+        kwargs.setdefault("prefix", "remedy_")
+        kwargs.setdefault("meta", {"csrf": False})
+        kwargs.setdefault("data", {"action": action, "owner_id": owner,
+                                   "deadline": owners.default_deadline()})
+        super().__init__(formdata, **kwargs)
 
 
 class ProgressForm(FlaskForm):

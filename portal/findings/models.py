@@ -6,7 +6,7 @@ figure. The findings area owns the lists, the remedies workflow and the figures.
 """
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -71,12 +71,16 @@ class Finding(db.Model):
 
 
 class Remedy(db.Model):
-    """Biện pháp khắc phục: one action with an owner and a deadline."""
+    """Biện pháp khắc phục: one action with an owner and a deadline.
+
+    The owner is a person (owner_id) or a unit (owner_unit_id), never both: a finding about an
+    office is often the office's to remedy. Who answers for a unit's remedy: see owners.py."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     finding_id: Mapped[int] = mapped_column(ForeignKey("finding.id", ondelete="CASCADE"), index=True)
     action: Mapped[str] = mapped_column(Text)
-    owner_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    owner_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     deadline: Mapped[date]
     status: Mapped[str] = mapped_column(String(20), default="todo", index=True)
     done_on: Mapped[date | None]
@@ -87,13 +91,22 @@ class Remedy(db.Model):
 
     finding: Mapped[Finding] = relationship(back_populates="remedies")
     owner = relationship("User", foreign_keys=[owner_id])
+    owner_unit = relationship("Unit")
     confirmed_by = relationship("User", foreign_keys=[confirmed_by_id])
 
     __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (CheckConstraint("(owner_id IS NULL) <> (owner_unit_id IS NULL)", name="one_owner"),)
 
     @property
     def audit_label(self):
         return f"Biện pháp khắc phục #{self.id} (tồn tại #{self.finding_id})"
+
+    @property
+    def owner_name(self) -> str:
+        """The person's name, or the unit's: what lists, documents and exports print."""
+        if self.owner_unit_id is not None:
+            return self.owner_unit.name if self.owner_unit else ""
+        return self.owner.full_name if self.owner else ""
 
     @property
     def is_settled(self) -> bool:

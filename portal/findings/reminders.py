@@ -8,6 +8,7 @@ from portal.accounts import roles as R
 from portal.accounts.models import User, UserRole
 from portal.extensions import db
 
+from .owners import recipients
 from .services import overdue_remedies
 
 
@@ -26,16 +27,17 @@ def overdue_reminders(today: date) -> list[Reminder]:
     out = []
     for r in late:
         days = (today - r.deadline).days
-        out.append(Reminder(
-            user=r.owner, key=f"remedy-overdue:{r.id}:{today.isoformat()}",
-            title=f"Biện pháp khắc phục quá hạn {days} ngày",
-            body=(f"Biện pháp “{r.action[:200]}” (tồn tại #{r.finding_id}) hết hạn ngày "
-                  f"{r.deadline:%d/%m/%Y}. Đề nghị báo cáo kết quả khắc phục."),
-            url=f"/ton-tai/{r.finding_id}#bien-phap-{r.id}"))
+        for person in recipients(r):  # a unit's remedy: its head (owners.py)
+            out.append(Reminder(
+                user=person, key=f"remedy-overdue:{r.id}:{today.isoformat()}",
+                title=f"Biện pháp khắc phục quá hạn {days} ngày",
+                body=(f"Biện pháp “{r.action[:200]}” (tồn tại #{r.finding_id}) hết hạn ngày "
+                      f"{r.deadline:%d/%m/%Y}. Đề nghị báo cáo kết quả khắc phục."),
+                url=f"/ton-tai/{r.finding_id}#bien-phap-{r.id}"))
     if late:
         secretariat = db.session.scalars(
             select(User).join(UserRole).where(UserRole.role == R.SECRETARIAT, User.active)).all()
-        lines = "\n".join(f"- {r.owner.full_name}: {r.action[:120]} (hạn {r.deadline:%d/%m/%Y})" for r in late)
+        lines = "\n".join(f"- {r.owner_name}: {r.action[:120]} (hạn {r.deadline:%d/%m/%Y})" for r in late)
         for person in secretariat:
             out.append(Reminder(
                 user=person, key=f"remedy-overdue-digest:{today.isoformat()}",

@@ -20,8 +20,9 @@ from portal.web.nav import home_panel, nav
 from portal.web.pagination import paginate
 from portal.web.params import db_int
 
+from . import first_remedy, owners
 from . import services as S
-from .forms import FindingForm, NoteForm, ProgressForm, ReInspectionForm, RemedyForm
+from .forms import FindingForm, FirstRemedyForm, NoteForm, ProgressForm, ReInspectionForm, RemedyForm
 from .models import REMEDY_STATUSES, SOURCES, Finding, Remedy, RemedyUpdate
 
 bp = Blueprint("findings", __name__, url_prefix="/ton-tai")
@@ -39,12 +40,13 @@ def _home_context(user):
 
     day, confirm = today(), S.can_confirm(user)
     is_open = Remedy.status.in_(("todo", "doing"))
-    wanted = and_(Remedy.owner_id == user.id, is_open)
+    wanted = and_(owners.owned_by(user), is_open)
     if confirm:
         wanted = or_(wanted, and_(Remedy.deadline < day, is_open),
                      and_(Remedy.status == "done", Remedy.confirmed_at.is_(None)))
-    rows = db.session.scalars(select(Remedy).where(wanted).order_by(Remedy.deadline, Remedy.id)).all()
-    ctx = {"my_remedies": [r for r in rows if r.owner_id == user.id and r.status in ("todo", "doing")],
+    rows = db.session.scalars(select(Remedy).where(wanted).order_by(Remedy.deadline, Remedy.id)
+                              .options(joinedload(Remedy.owner_unit))).all()
+    ctx = {"my_remedies": [r for r in rows if owners.answers_for(user, r) and r.status in ("todo", "doing")],
            "today_": day}
     if confirm:
         ctx["overdue_all"] = [r for r in rows if r.deadline < day and r.status in ("todo", "doing")]
@@ -126,9 +128,13 @@ def _adhoc_entry(entry_id):
 @bp.route("/moi", methods=["GET", "POST"])
 @require(*R.MANAGERS)
 def new():
+    """A finding raised by an ad-hoc inspection (?dot_xuat=) or by a higher body, with its first
+    remedy (owner pre-filled with the person or unit inspected)."""
     entry_id = request.args.get("dot_xuat", type=db_int)
     entry = _adhoc_entry(entry_id) if entry_id else None
     form = FindingForm()
+    remedy_form = FirstRemedyForm(owner=owners.token(person_id=entry.person_id, unit_id=entry.unit_id)
+                                  if entry is not None else "")
     failed = False
     if request.method == "GET":
         form.found_on.data = today().isoformat()
@@ -138,20 +144,27 @@ def new():
         form.person_id.data = entry.person_id
         form.description.data = entry.violations
         form.source_ref.data = f"Kiểm tra đột xuất ngày {entry.inspected_on:%d/%m/%Y}"
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    valid = remedy_form.validate_on_submit() and valid  # both forms' messages at once
+    if valid:
         source = "adhoc" if entry is not None else "higher"
         try:
-            finding = S.record_finding(source=source, source_id=entry.id if entry else None,
-                                       created_by=current_user, **form.values())
-        except S.FindingError as exc:
+            finding = first_remedy.record(
+                lambda: S.record_finding(source=source, source_id=entry.id if entry else None,
+                                         created_by=current_user, **form.values()),
+                remedy_form, found_on=form.found_on.data)
+        except first_remedy.Refused as exc:
+            db.session.rollback()
             failed = True
-            apply_errors(form, exc.errors)
+            apply_errors(form, exc.finding_errors)
+            apply_errors(remedy_form, exc.remedy_errors)
         else:
             db.session.commit()
-            flash("Đã ghi nhận tồn tại, hạn chế. Hãy thêm biện pháp khắc phục.", "success")
+            flash("Đã ghi nhận tồn tại, hạn chế và biện pháp khắc phục đầu tiên.", "success")
             return redirect(url_for("findings.detail", finding_id=finding.id), code=303)
-    status = 422 if form.errors or failed else 200
-    return render("findings/form.html", form=form, finding=None, entry=entry, status=status)
+    status = 422 if form.errors or remedy_form.errors or failed else 200
+    return render("findings/form.html", form=form, remedy_form=remedy_form, finding=None, entry=entry,
+                  status=status)
 
 
 @bp.route("/<int:finding_id>/sua", methods=["GET", "POST"])
@@ -175,11 +188,14 @@ def edit(finding_id: int):
             flash("Đã lưu thay đổi.", "success")
             return redirect(url_for("findings.detail", finding_id=finding.id), code=303)
     status = 422 if form.errors or failed else 200
-    return render("findings/form.html", form=form, finding=finding, entry=None, status=status)
+    return render("findings/form.html", form=form, remedy_form=None, finding=finding, entry=None, status=status)
 
 
 def _detail(finding: Finding, status=200, **forms):
-    remedy_form = forms.pop("remedy_form", None) or RemedyForm(formdata=None)
+    remedy_form = forms.pop("remedy_form", None) or RemedyForm(formdata=None, data={
+        "deadline": owners.default_deadline(),
+        "owner_id": owners.token(person_id=finding.person_id, unit_id=finding.unit_id),
+    }).load_owners_later(person=finding.person, unit=finding.unit)
     return render("findings/detail.html", finding=finding, status=status,
                   history=history_for(finding), remedy_form=remedy_form,
                   remedy_histories={r.id: history_for(r) for r in finding.remedies},
@@ -187,6 +203,7 @@ def _detail(finding: Finding, status=200, **forms):
                   note_form=forms.get("note_form") or NoteForm(formdata=None),
                   reinspection_form=forms.get("reinspection_form") or ReInspectionForm(formdata=None),
                   failed_remedy=forms.get("remedy_id"),
+                  may_report={r.id for r in finding.remedies if S.can_report(current_user, r)},
                   can_manage=S.can_manage(current_user), can_confirm=S.can_confirm(current_user),
                   on=today(), statuses=REMEDY_STATUSES, sources=SOURCES, source_link=_source_link(finding))
 
@@ -217,8 +234,7 @@ def add_remedy(finding_id: int):
     form = RemedyForm()
     if form.validate_on_submit():
         try:
-            S.add_remedy(finding, action=form.action.data, owner_id=form.owner_id.data,
-                         deadline=form.deadline.data)
+            S.add_remedy(finding, **form.remedy_values(), not_before=today())
         except S.FindingError as exc:
             db.session.rollback()
             apply_errors(form, exc.errors)
@@ -230,6 +246,16 @@ def add_remedy(finding_id: int):
     return _detail(finding, status=422, remedy_form=form)
 
 
+@bp.get("/nguoi-thuc-hien")
+def owner_options():
+    """The options of a remedy owner select (every active person and unit), `chon` selected:
+    pages that show remedy forms fetch them after loading (forms.load_owners_later)."""
+    from flask import render_template
+
+    return render_template("findings/_owner_options.html", groups=owners.choices(),
+                           chosen=request.args.get("chon", "")[:20])
+
+
 def _load_remedy(remedy_id: int) -> Remedy:
     return db.session.get(Remedy, remedy_id) or abort(404)
 
@@ -238,15 +264,15 @@ def _load_remedy(remedy_id: int) -> Remedy:
 @require(*R.MANAGERS)
 def edit_remedy(remedy_id: int):
     remedy = _load_remedy(remedy_id)
-    form = RemedyForm(obj=remedy if request.method == "GET" else None)
+    form = RemedyForm(obj=remedy if request.method == "GET" else None, keep=remedy)
     if request.method == "GET":
         form.deadline.data = remedy.deadline.isoformat()
+        form.owner_id.data = owners.token_of(remedy)
         form.version.data = remedy.version
     if form.validate_on_submit():
         check_version(remedy, form.version.data)
         try:
-            S.update_remedy(remedy, action=form.action.data, owner_id=form.owner_id.data,
-                            deadline=form.deadline.data)
+            S.update_remedy(remedy, **form.remedy_values(), not_before=today())
         except S.FindingError as exc:
             apply_errors(form, exc.errors)
         else:
@@ -260,7 +286,7 @@ def edit_remedy(remedy_id: int):
 @bp.post("/bien-phap/<int:remedy_id>/bao-cao")
 def report(remedy_id: int):
     remedy = _load_remedy(remedy_id)
-    deny_unless(remedy.owner_id == current_user.id)
+    deny_unless(owners.answers_for(current_user, remedy))
     form = ProgressForm()
     if form.validate_on_submit():
         from portal.evidence.services import UploadRejected, save_upload

@@ -22,6 +22,7 @@ from portal.text import clean, fold
 from portal.timeutil import now_utc, today
 from portal.web.params import db_int
 
+from . import owners
 from .models import CAUSES, REMEDY_STATUSES, SOURCES, Finding, ReInspection, Remedy, RemedyUpdate
 
 MAX_TEXT = 5000  # a description, a recommendation, a report: generous, but bounded
@@ -53,12 +54,12 @@ def can_read_all(user) -> bool:
 def can_view(user, finding: Finding) -> bool:
     if can_read_all(user):
         return True
-    return finding.person_id == user.id or any(r.owner_id == user.id for r in finding.remedies)
+    return finding.person_id == user.id or any(owners.answers_for(user, r) for r in finding.remedies)
 
 
 def can_report(user, remedy: Remedy) -> bool:
-    """Staff update only the remedies they own, and only while not settled."""
-    return remedy.owner_id == user.id and not remedy.is_settled
+    """Staff update only the remedies they answer for (their own, their unit's), while not settled."""
+    return owners.answers_for(user, remedy) and not remedy.is_settled
 
 
 # -- validation helpers ---------------------------------------------------------------------
@@ -206,23 +207,52 @@ def update_finding(finding: Finding, **fields) -> Finding:
 
 # -- remedies -------------------------------------------------------------------------------
 
-def _remedy_values(finding: Finding, action, owner_id, deadline) -> dict:
+def remedy_values(found_on: date, *, action, owner_id=None, owner_unit_id=None, deadline,
+                  not_before: date | None = None, current: Remedy | None = None) -> dict:
+    """Check a remedy's fields; raises FindingError {field: Vietnamese message}.
+
+    The owner is a person or a unit (exactly one). A new deadline may not be before `not_before`
+    (the forms pass today: a remedy is not given already late); an existing remedy saved with its
+    deadline and owner unchanged is not refused for what has happened since (the date passed, the
+    owner left)."""
     errors: dict[str, str] = {}
     action = text_field(errors, "action", action, "biện pháp khắc phục", required=True)
-    owner = ref_field(errors, "owner_id", User, owner_id, "Người thực hiện không tồn tại hoặc đã bị khóa.")
-    if owner is None and "owner_id" not in errors:
-        errors["owner_id"] = "Vui lòng chọn người thực hiện."
+    same_owner = current is not None and (owner_id, owner_unit_id) == (current.owner_id, current.owner_unit_id)
+    owner = unit = None
+    if owner_id is not None and owner_unit_id is not None:
+        errors["owner_id"] = "Chỉ chọn một người hoặc một đơn vị thực hiện."
+    elif same_owner:
+        pass
+    elif owner_unit_id is not None:
+        unit = ref_field(errors, "owner_id", Unit, owner_unit_id,
+                         "Đơn vị thực hiện không tồn tại hoặc đã ngừng hoạt động.")
+        if unit is not None and not unit.active:
+            errors["owner_id"] = "Đơn vị thực hiện không tồn tại hoặc đã ngừng hoạt động."
+    elif owner_id is not None:
+        owner = ref_field(errors, "owner_id", User, owner_id, "Người thực hiện không tồn tại hoặc đã bị khóa.")
+    if owner is None and unit is None and not same_owner and "owner_id" not in errors:
+        errors["owner_id"] = "Vui lòng chọn người hoặc đơn vị thực hiện."
     deadline = date_field(errors, "deadline", deadline, "thời hạn")
-    if deadline and deadline < finding.found_on:
+    if deadline and deadline < found_on:
         errors["deadline"] = (f"Thời hạn không được trước ngày phát hiện tồn tại "
-                              f"({finding.found_on:%d/%m/%Y}).")
+                              f"({found_on:%d/%m/%Y}).")
+    elif (deadline and not_before and deadline < not_before
+          and (current is None or deadline != current.deadline)):
+        errors["deadline"] = f"Thời hạn đã qua: hãy chọn từ hôm nay ({not_before:%d/%m/%Y}) trở đi."
     if errors:
         raise FindingError(errors)
-    return {"action": action, "owner_id": owner.id, "deadline": deadline}
+    if same_owner:
+        owner_id, owner_unit_id = current.owner_id, current.owner_unit_id
+    else:
+        owner_id, owner_unit_id = (owner.id, None) if owner is not None else (None, unit.id)
+    return {"action": action, "owner_id": owner_id, "owner_unit_id": owner_unit_id, "deadline": deadline}
 
 
-def add_remedy(finding: Finding, *, action: str, owner_id: int, deadline: date | str) -> Remedy:
-    remedy = Remedy(finding=finding, status="todo", **_remedy_values(finding, action, owner_id, deadline))
+def add_remedy(finding: Finding, *, action: str, deadline: date | str, owner_id: int | None = None,
+               owner_unit_id: int | None = None, not_before: date | None = None) -> Remedy:
+    values = remedy_values(finding.found_on, action=action, owner_id=owner_id, owner_unit_id=owner_unit_id,
+                           deadline=deadline, not_before=not_before)
+    remedy = Remedy(finding=finding, status="todo", **values)
     db.session.add(remedy)
     refresh_closure(finding)
     db.session.flush()
@@ -230,10 +260,14 @@ def add_remedy(finding: Finding, *, action: str, owner_id: int, deadline: date |
     return remedy
 
 
-def update_remedy(remedy: Remedy, *, action: str, owner_id: int, deadline: date | str) -> Remedy:
+def update_remedy(remedy: Remedy, *, action: str, deadline: date | str, owner_id: int | None = None,
+                  owner_unit_id: int | None = None, not_before: date | None = None) -> Remedy:
     if remedy.is_settled:
         raise FindingError({"action": "Biện pháp này đã được Đoàn kiểm tra xác nhận; không sửa được nữa."})
-    for key, value in _remedy_values(remedy.finding, action, owner_id, deadline).items():
+    values = remedy_values(remedy.finding.found_on, action=action, owner_id=owner_id,
+                           owner_unit_id=owner_unit_id, deadline=deadline, not_before=not_before,
+                           current=remedy)
+    for key, value in values.items():
         setattr(remedy, key, value)
     db.session.flush()
     events.emit("remedy_assigned", remedy)
@@ -414,7 +448,7 @@ def findings_query(user, *, state: str = "open", source: str = "", area_id=None,
     stmt = select(Finding)
     if not can_read_all(user):
         stmt = stmt.where(or_(Finding.person_id == user.id,
-                              exists().where(Remedy.finding_id == Finding.id, Remedy.owner_id == user.id)))
+                              exists().where(Remedy.finding_id == Finding.id, owners.owned_by(user))))
     if state == "open":
         stmt = stmt.where(Finding.closed_at.is_(None))
     elif state == "overdue":
@@ -431,7 +465,8 @@ def findings_query(user, *, state: str = "open", source: str = "", area_id=None,
     for word in fold(q).split():
         stmt = stmt.where(Finding.search_text.contains(word, autoescape=True))
     # Lists, exports and the figure all read these per finding: load them with the page, not per row.
-    stmt = stmt.options(selectinload(Finding.remedies).joinedload(Remedy.owner),
+    stmt = stmt.options(selectinload(Finding.remedies).options(joinedload(Remedy.owner),
+                                                                joinedload(Remedy.owner_unit)),
                         joinedload(Finding.area), joinedload(Finding.unit), joinedload(Finding.person),
                         joinedload(Finding.criterion))
     return stmt.order_by(Finding.found_on.desc(), Finding.id.desc())
@@ -441,17 +476,16 @@ def finding_years() -> list[int]:
     return list(db.session.scalars(select(Finding.year).distinct().order_by(Finding.year.desc())))
 
 
-def overdue_remedies(on: date | None = None, owner_id: int | None = None) -> list[Remedy]:
+def overdue_remedies(on: date | None = None) -> list[Remedy]:
     on = on or today()
     stmt = (select(Remedy).where(Remedy.deadline < on, Remedy.status.in_(("todo", "doing")))
             .order_by(Remedy.deadline, Remedy.id))
-    if owner_id is not None:
-        stmt = stmt.where(Remedy.owner_id == owner_id)
     return list(db.session.scalars(stmt))
 
 
-def open_remedies_of(user_id: int) -> list[Remedy]:
-    stmt = (select(Remedy).where(Remedy.owner_id == user_id, Remedy.status.in_(("todo", "doing")))
+def open_remedies_of(user) -> list[Remedy]:
+    """Open remedies the user answers for: their own and their unit's (owners.py)."""
+    stmt = (select(Remedy).where(owners.owned_by(user), Remedy.status.in_(("todo", "doing")))
             .order_by(Remedy.deadline, Remedy.id))
     return list(db.session.scalars(stmt))
 
@@ -471,7 +505,7 @@ def export_rows(findings, on: date) -> list[list]:
     rows = []
     for n, f in enumerate(findings, start=1):
         remedies = "\n".join(
-            f"- {r.action} ({r.owner.full_name}, hạn {r.deadline:%d/%m/%Y}, {REMEDY_STATUSES[r.status].lower()}"
+            f"- {r.action} ({r.owner_name}, hạn {r.deadline:%d/%m/%Y}, {REMEDY_STATUSES[r.status].lower()}"
             f"{', quá hạn' if r.is_overdue(on) else ''})" for r in f.remedies)
         state = {"remedied": "Đã khắc phục", "escalated": "Đã kiến nghị cấp có thẩm quyền",
                  "open": "Đang theo dõi"}[outcome(f)]

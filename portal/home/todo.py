@@ -56,15 +56,18 @@ def _author(user, today: date) -> list[Item]:
 
 def _my_remedies(user, today: date) -> list[Item]:
     from portal.findings.models import Remedy
+    from portal.findings.owners import owned_by
 
     soon = today + timedelta(days=DUE_SOON_DAYS)
+    # their own and their unit's (every member of an owning unit sees it: findings/owners.py)
     remedies = list(db.session.scalars(select(Remedy).where(
-        Remedy.owner_id == user.id, Remedy.status.in_(("todo", "doing")), Remedy.deadline <= soon)
+        owned_by(user), Remedy.status.in_(("todo", "doing")), Remedy.deadline <= soon)
         .order_by(Remedy.deadline, Remedy.id)))
     out = []
     for r in remedies:
         late = r.deadline < today
-        out.append(Item(f"Biện pháp khắc phục: {r.action[:90]}", f"/ton-tai/{r.finding_id}#bien-phap-{r.id}",
+        whose = " (của đơn vị)" if r.owner_unit_id else ""
+        out.append(Item(f"Biện pháp khắc phục{whose}: {r.action[:90]}", f"/ton-tai/{r.finding_id}#bien-phap-{r.id}",
                         urgent=late, note=(f"quá hạn từ {r.deadline:%d/%m/%Y}" if late else f"hạn {r.deadline:%d/%m/%Y}")))
     return out
 

@@ -360,9 +360,14 @@ def _finding(check: SampleCheck, d: Dossier, on: dt.date, user, description: str
 def findings_for(check: SampleCheck) -> list[Finding]:
     from sqlalchemy.orm import joinedload
 
+    from portal.findings.models import Remedy
+
+    # the check's page shows each finding's person, unit and remedies (with their owners):
+    # joined into the one query
     stmt = (select(Finding).where(Finding.source == "iso", Finding.source_id == check.id).order_by(Finding.id)
-            .options(joinedload(Finding.person)))
-    return list(db.session.scalars(stmt))
+            .options(joinedload(Finding.person), joinedload(Finding.unit), joinedload(Finding.remedies).options(
+                joinedload(Remedy.owner), joinedload(Remedy.owner_unit))))
+    return list(db.session.scalars(stmt).unique())
 
 
 def complete(check: SampleCheck, user, on: dt.date | None = None) -> list[Finding]:

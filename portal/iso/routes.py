@@ -308,12 +308,17 @@ def _dossier_form(check, formdata=None):
     return form
 
 
-def _check_page(check, dossier_form=None, status=200, block=None):
+def _check_page(check, dossier_form=None, status=200, block=None, remedy_forms=None):
+    from .first_remedies import can_give, forms_for
+
     res = checks.results(check)
+    findings = checks.findings_for(check)
+    remedy_forms = {**forms_for(findings), **(remedy_forms or {})}
     return render("iso/check.html", block, status=status, check=check, res=res,
+                  remedy_forms=remedy_forms, can_give=can_give(current_user),
                   dossier_form=dossier_form or _dossier_form(check), file_form=FileForm(),
                   draw_form=DrawForm(), empty_form=EmptyForm(), can_manage=services.can_manage(current_user),
-                  can_record=services.can_record(current_user), findings=checks.findings_for(check),
+                  can_record=services.can_record(current_user), findings=findings,
                   holidays_known=bool(services.holiday_set(check.period_start, check.period_end + dt.timedelta(days=60))),
                   history=history_for(check))
 
@@ -484,7 +489,8 @@ def complete(check_id: int):
         _flash_errors(exc.errors)
     else:
         commit_or_conflict(unique_clash=True)
-        flash(f"Đã hoàn thành đợt bóc mẫu; ghi nhận {len(created)} tồn tại, hạn chế.", "success")
+        flash(f"Đã hoàn thành đợt bóc mẫu; ghi nhận {len(created)} tồn tại, hạn chế."
+              + (" Hãy giao biện pháp khắc phục cho từng tồn tại bên dưới." if created else ""), "success")
     return redirect(url_for("iso.bm.check", check_id=check.id), 303)
 
 
@@ -530,6 +536,8 @@ def _pdf_context(check, res, findings):
             "completed_by": check.completed_by.full_name if check.completed_by else "",
             "created_by": check.created_by.full_name if check.created_by else ""}
 
+
+from . import first_remedies  # noqa: E402,F401  (its route joins the sample checks' blueprint)
 
 for _child in (qt, nn, bm):
     bp.register_blueprint(_child)

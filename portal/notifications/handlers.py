@@ -175,11 +175,20 @@ def finding_recorded(finding):
                     finding.description[:500], finding_url(finding))
 
 
+def _remedy_people(remedy):
+    """The owner; for a unit's remedy its head, or its members if it has none (findings/owners.py)."""
+    from portal.findings.owners import recipients
+
+    return recipients(remedy)
+
+
 @handles("remedy_assigned")
 def remedy_assigned(remedy):
     """To the owner; a new owner (reassigned) hears of it, a re-save does not repeat it."""
-    yield from _say(_distinct([remedy.owner]), f"remedy:{remedy.id}:owner:{remedy.owner_id}",
-                    f"Bạn được giao biện pháp khắc phục (hạn {remedy.deadline:%d/%m/%Y})",
+    owner = remedy.owner_id if remedy.owner_id else f"u{remedy.owner_unit_id}"
+    who = f"Đơn vị {remedy.owner_unit.name} được" if remedy.owner_unit_id else "Bạn được"
+    yield from _say(_distinct(_remedy_people(remedy)), f"remedy:{remedy.id}:owner:{owner}",
+                    f"{who} giao biện pháp khắc phục (hạn {remedy.deadline:%d/%m/%Y})",
                     remedy.action[:500], remedy_url(remedy))
 
 
@@ -201,7 +210,7 @@ def remedy_settled(remedy):
     if not remedy.is_settled:
         return
     what = "được chuyển cấp có thẩm quyền xử lý" if remedy.status == "escalated" else "đã được xác nhận hoàn thành"
-    yield from _say(_distinct([remedy.owner], skip=remedy.confirmed_by_id), f"remedy:{remedy.id}:settled",
+    yield from _say(_distinct(_remedy_people(remedy), skip=remedy.confirmed_by_id), f"remedy:{remedy.id}:settled",
                     f"Biện pháp khắc phục #{remedy.id} {what}", remedy.note[:500], remedy_url(remedy))
 
 
@@ -212,7 +221,7 @@ def remedy_reinspected(row):
     if row.passed:
         yield from remedy_settled(remedy)
         return
-    yield from _say(_distinct([remedy.owner], skip=row.by_id), f"remedy:{remedy.id}:reopened:{row.id}",
+    yield from _say(_distinct(_remedy_people(remedy), skip=row.by_id), f"remedy:{remedy.id}:reopened:{row.id}",
                     f"Biện pháp khắc phục #{remedy.id} chưa đạt khi tái kiểm tra, cần tiếp tục thực hiện",
                     row.result[:500], remedy_url(remedy))
 

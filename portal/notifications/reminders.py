@@ -18,16 +18,19 @@ def remedy_deadlines(today: date) -> list[Reminder]:
     days = {today + timedelta(days=n): n for n in REMIND_DAYS}
     remedies = db.session.scalars(select(Remedy).where(
         Remedy.deadline.in_(list(days)), Remedy.status.in_(("todo", "doing"))).order_by(Remedy.id))
+    from portal.findings.owners import recipients
+
     out = []
     for remedy in remedies:
         n = days[remedy.deadline]
         # the deadline is in the key: a deadline moved later is reminded again
-        out.append(Reminder(
-            user=remedy.owner, key=f"remedy:{remedy.id}:due-{n}:{remedy.deadline.isoformat()}",
-            title=f"Còn {n} ngày đến hạn biện pháp khắc phục #{remedy.id}",
-            body=(f"Biện pháp “{remedy.action[:200]}” hết hạn ngày {remedy.deadline:%d/%m/%Y}. "
-                  "Đề nghị hoàn thành và báo cáo kết quả."),
-            url=f"/ton-tai/{remedy.finding_id}#bien-phap-{remedy.id}"))
+        for person in recipients(remedy):  # a unit's remedy: its head (owners.py)
+            out.append(Reminder(
+                user=person, key=f"remedy:{remedy.id}:due-{n}:{remedy.deadline.isoformat()}",
+                title=f"Còn {n} ngày đến hạn biện pháp khắc phục #{remedy.id}",
+                body=(f"Biện pháp “{remedy.action[:200]}” hết hạn ngày {remedy.deadline:%d/%m/%Y}. "
+                      "Đề nghị hoàn thành và báo cáo kết quả."),
+                url=f"/ton-tai/{remedy.finding_id}#bien-phap-{remedy.id}"))
     return out
 
 

@@ -65,14 +65,14 @@ def findings(year: int) -> bytes:
                        f.unit.short_name if f.unit else "", f.person.full_name if f.person else "",
                        len(f.remedies), f.closed_at])
         for r in f.remedies:
-            r_rows.append([f.id, f.description, r.action, r.owner.full_name if r.owner else "", r.deadline,
+            r_rows.append([f.id, f.description, r.action, r.owner_name, r.deadline,
                            REMEDY_STATUSES.get(r.status, r.status), r.done_on, r.confirmed_at, r.note])
     return build_workbook([
         Sheet("Tồn tại, hạn chế", ["Số", "Ngày phát hiện", "Nguồn", "Lĩnh vực", "Tồn tại, hạn chế", "Nguyên nhân",
                                    "Chi tiết nguyên nhân", "Kiến nghị", "Đơn vị", "Người phụ trách",
                                    "Số biện pháp", "Đóng lúc"], f_rows,
               heading=[f"TỒN TẠI, HẠN CHẾ NĂM {year}"]),
-        Sheet("Biện pháp khắc phục", ["Tồn tại số", "Tồn tại, hạn chế", "Biện pháp", "Người thực hiện", "Hạn",
+        Sheet("Biện pháp khắc phục", ["Tồn tại số", "Tồn tại, hạn chế", "Biện pháp", "Người, đơn vị thực hiện", "Hạn",
                                       "Tình trạng", "Ngày xong", "Xác nhận lúc", "Ghi chú"], r_rows,
               heading=[f"BIỆN PHÁP KHẮC PHỤC NĂM {year}"]),
     ])

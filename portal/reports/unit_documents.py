@@ -142,7 +142,7 @@ def conclusion(round_id: int, unit_id: int, code_number: str = ""):
     remedies = [(x, r) for x in f.findings for r in x.remedies]
     if remedies:
         for x, r in remedies:
-            owner = r.owner.full_name if getattr(r, "owner", None) else ""
+            owner = r.owner_name
             b.append(Para(f"- {r.action.rstrip('.;')}" + (f" (giao {owner})" if owner else "")
                           + f", hoàn thành trước ngày {dmy(r.deadline)};"))
     elif f.findings:

@@ -109,11 +109,16 @@ def record_finding(report: Report, user, *, description: str, cause: str, recomm
     return finding
 
 
-def findings_for_round(round_id: int):
-    from portal.findings.models import Finding
+def findings_for_round(round_id: int, *, with_remedies: bool = False):
+    from sqlalchemy.orm import joinedload, selectinload
 
-    return db.session.scalars(select(Finding).where(Finding.source == "round", Finding.round_id == round_id)
-                              .order_by(Finding.id)).all()
+    from portal.findings.models import Finding, Remedy
+
+    stmt = select(Finding).where(Finding.source == "round", Finding.round_id == round_id).order_by(Finding.id)
+    if with_remedies:  # a page printing each finding's remedies and owners: loaded with the findings
+        stmt = stmt.options(selectinload(Finding.remedies).options(
+            joinedload(Remedy.owner), joinedload(Remedy.owner_unit)))
+    return db.session.scalars(stmt).all()
 
 
 def save_evaluation(rnd: Round, user, *, area_id=None, person_id=None, text="", version=None) -> Evaluation:

@@ -1,5 +1,4 @@
 """URL table of the rounds area. Each view: load, check access, call a service, commit once."""
-from datetime import timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_login import current_user
@@ -17,7 +16,7 @@ from portal.timeutil import today
 from portal.web.access import deny_unless, require
 from portal.web.concurrency import EditConflict, check_version, commit_or_conflict
 from portal.web.errors import error_response
-from portal.web.forms import EmptyForm
+from portal.web.forms import EmptyForm, apply_errors
 from portal.web.htmx import hx_redirect, is_htmx, render
 from portal.web.nav import home_panel, nav
 from portal.web.pagination import paginate
@@ -326,7 +325,8 @@ def bulk(round_id):
 
 
 # -- reports ---------------------------------------------------------------------------------
-def _report_page(report: Report, *, form=None, review_form=None, status=200, block=None, evidence_message=""):
+def _report_page(report: Report, *, form=None, review_form=None, status=200, block=None, evidence_message="",
+                 finding_form=None, remedy_form=None):
     user = current_user
     rnd = report.round
     if form is None:
@@ -342,7 +342,7 @@ def _report_page(report: Report, *, form=None, review_form=None, status=200, blo
                                                 else str(report.review.appraised_score))
     from .versions import history
 
-    findings = [f for f in S.findings_for_round(rnd.id) if f.source_id == report.id]
+    findings = [f for f in S.findings_for_round(rnd.id, with_remedies=True) if f.source_id == report.id]
     return render("rounds/report.html", block, report=report, rnd=rnd, form=form, review_form=review_form,
                   evidence_message=evidence_message, sent_file_ids=S.sent_file_ids(report),
                   sent_document_ids=S.sent_document_ids(report),
@@ -355,8 +355,8 @@ def _report_page(report: Report, *, form=None, review_form=None, status=200, blo
                   can_allow_late=(S.can_allow_late(user, report) and report.state in ("draft", "not_submitted")
                                   and report.late_allowed_at is None),
                   reusable=S.reusable_files(report) if S.can_edit_report(user, report) else [],
-                  findings=findings, message_form=MessageForm(),
-                  remedy_deadline=(today() + timedelta(days=30)).isoformat(), finding_form=FindingForm(),
+                  findings=findings, message_form=MessageForm(), finding_form=finding_form or FindingForm(),
+                  remedy_form=remedy_form or (_first_remedy_form(report) if S.can_review(user, report) else None),
                   scoring_rule=scoring_rules.describe(report.item),
                   suggested=scoring_rules.criterion_suggestion(
                       report.item, rating=report.review.rating if report.review else "",
@@ -547,27 +547,42 @@ def clarify(report_id):
     return _commit("Đã gửi yêu cầu giải trình; báo cáo được mở lại cho người phụ trách.", back)
 
 
+def _first_remedy_form(report: Report):
+    """The finding form's first remedy, its owner pre-filled with the report's author (or, with no
+    active author, the reporting unit)."""
+    from portal.findings.forms import FirstRemedyForm
+    from portal.findings.owners import token
+
+    author = report.author if report.author is not None and report.author.active else None
+    form = FirstRemedyForm(owner=token(person_id=author.id if author else None, unit_id=report.unit_id))
+    return form.load_owners_later(person=author, unit=report.unit)
+
+
 @bp.post("/bao-cao/<int:report_id>/ton-tai")
 def finding(report_id):
-    report, back = _reviewer_action(report_id)
-    form = FindingForm()
-    if not form.validate_on_submit():
-        return _refuse(_form_errors(form), back)
-    from portal.findings.services import FindingError, add_remedy
+    """A finding with its first remedy. Refused input comes back in the form, with what was typed:
+    the findings section alone for htmx, else the whole page."""
+    from portal.findings import first_remedy
 
-    try:
-        finding = S.record_finding(report, current_user, description=form.description.data, cause=form.cause.data,
-                                   recommendation=form.recommendation.data, found_on=today())
-        action = (request.form.get("remedy_action") or "").strip()
-        if action:  # the first remedy, given with the finding (owner: the report's author by default)
-            owner_id = request.form.get("remedy_owner_id", type=db_int) or report.author_id
-            add_remedy(finding, action=action, owner_id=owner_id,
-                       deadline=request.form.get("remedy_deadline") or (today() + timedelta(days=30)).isoformat())
-    except S.RuleError as exc:
-        return _refuse(exc.message, back)
-    except FindingError as exc:
-        return _refuse(" ".join(str(v) for v in exc.errors.values()), back)
-    return _commit("Đã ghi nhận tồn tại, hạn chế" + (" và biện pháp khắc phục." if action else "."), back)
+    report, back = _reviewer_action(report_id)
+    form, remedy_form = FindingForm(), _first_remedy_form(report)
+    valid = form.validate_on_submit()
+    valid = remedy_form.validate_on_submit() and valid  # both forms' messages at once
+    if valid:
+        try:
+            first_remedy.record(lambda: S.record_finding(
+                report, current_user, description=form.description.data, cause=form.cause.data,
+                recommendation=form.recommendation.data, found_on=today()), remedy_form, found_on=today())
+        except S.RuleError as exc:
+            return _refuse(exc.message, back)
+        except first_remedy.Refused as exc:
+            db.session.rollback()
+            apply_errors(form, exc.finding_errors)
+            apply_errors(remedy_form, exc.remedy_errors)
+        else:
+            return _commit("Đã ghi nhận tồn tại, hạn chế và biện pháp khắc phục đầu tiên.", back)
+    return _report_page(db.session.get(Report, report.id), finding_form=form, remedy_form=remedy_form,
+                        status=422, block="findings")
 
 
 @bp.post("/bao-cao/<int:report_id>/khong-gui")

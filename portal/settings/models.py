@@ -24,6 +24,8 @@ class WardSettings(db.Model):
     default_recipients: Mapped[str] = mapped_column(Text, default="")
     upload_max_mb: Mapped[int] = mapped_column(default=20)
     report_deadline_days: Mapped[int] = mapped_column(default=5)
+    # A finding's first remedy is due this many days after it is recorded, unless changed.
+    remedy_deadline_days: Mapped[int] = mapped_column(default=30, server_default="30")
     # When the portal sends the day's reminders and e-mail digests (Vietnam time, HH:MM).
     reminders_at: Mapped[str] = mapped_column(String(5), default="07:00", server_default="07:00")
     # Per document type: header, number code, signer lines and recipients (portal.settings.documents
