@@ -100,7 +100,7 @@ def _yaml_2026() -> str:
 def _db_state():
     findings = db.session.execute(select(Finding.id, Finding.area_id, Finding.criterion_id, Finding.unit_id,
                                          Finding.person_id, Finding.description).order_by(Finding.id)).all()
-    remedies = db.session.execute(select(Remedy.id, Remedy.owner_id, Remedy.deadline, Remedy.action)
+    remedies = db.session.execute(select(Remedy.id, Remedy.owner_id, Remedy.owner_unit_id, Remedy.deadline, Remedy.action)
                                   .order_by(Remedy.id)).all()
     assignments = db.session.execute(select(Assignment.id, Assignment.criterion_id, Assignment.lead_person_id,
                                             Assignment.lead_unit_id).order_by(Assignment.id)).all()

@@ -233,11 +233,13 @@ def remedy_values(found_on: date, *, action, owner_id=None, owner_unit_id=None, 
     if owner is None and unit is None and not same_owner and "owner_id" not in errors:
         errors["owner_id"] = "Vui lòng chọn người hoặc đơn vị thực hiện."
     deadline = date_field(errors, "deadline", deadline, "thời hạn")
-    if deadline and deadline < found_on:
+    late = bool(deadline and not_before and deadline < not_before
+                and (current is None or deadline != current.deadline))
+    # of the two bounds, name the later one (a finding found today: "already past")
+    if deadline and deadline < found_on and not (late and found_on >= not_before):
         errors["deadline"] = (f"Thời hạn không được trước ngày phát hiện tồn tại "
                               f"({found_on:%d/%m/%Y}).")
-    elif (deadline and not_before and deadline < not_before
-          and (current is None or deadline != current.deadline)):
+    elif late:
         errors["deadline"] = f"Thời hạn đã qua: hãy chọn từ hôm nay ({not_before:%d/%m/%Y}) trở đi."
     if errors:
         raise FindingError(errors)

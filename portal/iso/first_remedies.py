@@ -49,21 +49,22 @@ def first_remedy_post(check_id: int, finding_id: int):
     if finding is None or (finding.source, finding.source_id) != ("iso", check.id):
         abort(404)
     form = _form(finding, formdata=request.form)
-    given = False
+    given, notice = False, ""
     if form.validate():
         try:
             first_remedy.give(finding, form)
         except first_remedy.Refused as exc:
             db.session.rollback()
             apply_errors(form, exc.remedy_errors)
+            notice = " ".join(exc.remedy_errors.values()) if finding.remedies else ""  # no form to show it
         else:
             db.session.commit()
             given = True
     if is_htmx():
         finding = db.session.get(Finding, finding_id)
-        return render_template("iso/_finding.html", f=finding, check=check, can_give=True,
+        return render_template("iso/_finding.html", f=finding, check=check, can_give=True, notice=notice,
                                form=None if given else form, given=given), (200 if given else 422)
-    if given:
-        flash("Đã giao biện pháp khắc phục.", "success")
+    if given or notice:
+        flash(notice or "Đã giao biện pháp khắc phục.", "error" if notice else "success")
         return redirect(url_for("iso.bm.check", check_id=check.id, _anchor=f"ton-tai-{finding.id}"), 303)
     return _check_page(_load_check(check.id), status=422, remedy_forms={finding.id: form})

@@ -24,11 +24,10 @@ class SettingsForm(FlaskForm):
         NumberRange(min=1, max=50, message="Dung lượng phải từ 1 đến 50 MB.")])
     report_deadline_days = IntegerField("Hạn nộp báo cáo: số ngày trước đợt kiểm tra", validators=[
         DataRequired("Vui lòng nhập số ngày."), NumberRange(min=0, max=60, message="Số ngày phải từ 0 đến 60.")])
-    remedy_deadline_days = IntegerField("Thời hạn mặc định của biện pháp khắc phục (số ngày kể từ khi ghi nhận tồn tại)",
-                                        # DataRequired, not InputRequired: a form from before
-                                        # this field existed sends none and keeps the stored value
-                                        validators=[DataRequired("Vui lòng nhập số ngày (từ 1 đến 365)."),
-                                                    NumberRange(min=1, max=365, message="Số ngày phải từ 1 đến 365.")])
+    remedy_deadline_days = IntegerField("Thời hạn mặc định của biện pháp khắc phục (ngày)",
+                                        # no InputRequired: a form from before this field existed
+                                        # sends none and keeps the stored value; "" is not a number
+                                        validators=[NumberRange(min=1, max=365, message="Số ngày phải từ 1 đến 365.")])
     session_idle_minutes = IntegerField("Tự đăng xuất sau bao nhiêu phút không thao tác", validators=[
         InputRequired("Vui lòng nhập số phút."), NumberRange(min=5, max=1440, message="Số phút phải từ 5 đến 1440.")])
     session_max_hours = IntegerField("Thời hạn tối đa của một lần đăng nhập (giờ)", validators=[
