@@ -159,6 +159,16 @@ def report_rated(review):
                     review.comment[:500], report_url(report))
 
 
+@handles("report_commented")
+def report_commented(comment):
+    """A working note on a report: its author and the people coordinating it, not who wrote it."""
+    report = comment.report
+    people = _distinct([report.author] + coordinators_of(report.criterion_id), skip=comment.author_id)
+    who = comment.author.full_name if comment.author else "Người phối hợp"
+    yield from _say(people, f"comment:{comment.id}", f"{who} có ý kiến về báo cáo {_criterion(report)}",
+                    comment.body[:500], report_url(report) + "#comments")
+
+
 @handles("report_withdrawn")
 def report_withdrawn(report, by=None):
     """The author took a sent report back to edit it: the team and the secretariat, who may have

@@ -1,7 +1,7 @@
 """URL table of the rounds area. Each view: load, check access, call a service, commit once."""
 from datetime import timedelta
 
-from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask import Blueprint, Response, abort, flash, make_response, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -61,11 +61,16 @@ def _report(report_id: int) -> Report:
     return report
 
 
-def _refuse(message: str, back: str, status: int = 422):
-    """A rule refused the request: say so plainly, save nothing."""
+def _refuse(message: str, back: str, status: int = 422, error_target: str | None = None):
+    """A rule refused the request: say so plainly, save nothing. `error_target`: where an htmx
+    form shows its refusal (its section stays as it is, with what was typed)."""
     db.session.rollback()
     if is_htmx():
-        return error_response(status, message)
+        response = error_response(status, message)
+        if error_target:
+            response = make_response(response)
+            response.headers["HX-Retarget"], response.headers["HX-Reswap"] = error_target, "innerHTML"
+        return response
     flash(message, "error")
     return redirect(back, code=303)
 
@@ -326,7 +331,7 @@ def bulk(round_id):
 
 
 # -- reports ---------------------------------------------------------------------------------
-def _report_page(report: Report, *, form=None, review_form=None, status=200, block=None, evidence_message=""):
+def _report_page(report: Report, *, form=None, review_form=None, status=200, block=None, section_message=""):
     user = current_user
     rnd = report.round
     if form is None:
@@ -344,11 +349,11 @@ def _report_page(report: Report, *, form=None, review_form=None, status=200, blo
 
     findings = [f for f in S.findings_for_round(rnd.id) if f.source_id == report.id]
     return render("rounds/report.html", block, report=report, rnd=rnd, form=form, review_form=review_form,
-                  evidence_message=evidence_message, sent_file_ids=S.sent_file_ids(report),
+                  section_message=section_message, sent_file_ids=S.sent_file_ids(report),
                   sent_document_ids=S.sent_document_ids(report),
                   walk=S.can_read_round(user, rnd),  # the walk itself loads after the page (queue_walk)
                   history=history(report.versions), can_withdraw=S.can_withdraw(user, report),
-                  can_add_evidence=S.can_add_evidence(user, report),
+                  can_add_evidence=S.can_add_evidence(user, report), can_comment=S.can_comment(user, report),
                   can_edit=S.can_edit_report(user, report), can_review=S.can_review(user, report),
                   can_decide=(S.can_decide(user, report) and report.state == "draft"
                               and today() > rnd.report_deadline),
@@ -398,14 +403,18 @@ def _report_action(report_id, may_act):
     return report, url_for("rounds.report", report_id=report.id)
 
 
-def _evidence_done(report: Report, message: str, back: str):
-    """Evidence changed: an htmx request gets the evidence section alone (the report form on the
-    page keeps whatever was typed); a plain form post goes back to the page."""
+def _section_done(report: Report, message: str, back: str, block: str = "evidence"):
+    """Evidence or comments changed: an htmx request gets that section alone (the report form on
+    the page keeps whatever was typed); a plain form post goes back to the page."""
     if not is_htmx():
         return _commit(message, back)
     commit_or_conflict(unique_clash=True)
     db.session.expire_all()
-    return _report_page(db.session.get(Report, report.id), block="evidence", evidence_message=message)
+    return _report_page(db.session.get(Report, report.id), block=block, section_message=message)
+
+
+def _evidence_done(report: Report, message: str, back: str):
+    return _section_done(report, message, back)
 
 
 def _author_action(report_id):
@@ -422,7 +431,7 @@ def upload(report_id):
     try:
         saved = S.add_files(report, uploads, current_user)
     except S.RuleError as exc:
-        return _refuse(exc.message, back)
+        return _refuse(exc.message, back, error_target="#upload-error")
     return _evidence_done(report, f"Đã tải lên {len(saved)} tệp minh chứng.", back)
 
 
@@ -466,11 +475,11 @@ def add_document(report_id):
     report, back = _report_action(report_id, S.can_add_evidence)
     form = DocumentForm()
     if not form.validate_on_submit():
-        return _refuse(_form_errors(form) or "Dữ liệu văn bản không hợp lệ.", back)
+        return _refuse(_form_errors(form) or "Dữ liệu văn bản không hợp lệ.", back, error_target="#document-error")
     try:
         S.add_document(report, form.number.data, form.issued_on.data, form.summary.data)
     except S.RuleError as exc:
-        return _refuse(exc.message, back)
+        return _refuse(exc.message, back, error_target="#document-error")
     return _evidence_done(report, "Đã thêm văn bản minh chứng.", back)
 
 
@@ -482,6 +491,20 @@ def remove_document(report_id, doc_id):
     except S.RuleError as exc:
         return _refuse(exc.message, back)
     return _evidence_done(report, "Đã xóa văn bản minh chứng.", back)
+
+
+@bp.post("/bao-cao/<int:report_id>/y-kien")
+def comment(report_id):
+    """A working note by the author or a coordinator; the comments section swaps alone."""
+    report, back = _report_action(report_id, S.can_comment)
+    form = MessageForm()
+    if not form.validate_on_submit():
+        return _refuse(_form_errors(form) or "Vui lòng nhập nội dung ý kiến.", back, error_target="#comment-error")
+    try:
+        S.add_comment(report, current_user, form.body.data)
+    except S.RuleError as exc:
+        return _refuse(exc.message, back, error_target="#comment-error")
+    return _section_done(report, "Đã gửi ý kiến.", back, block="comments")
 
 
 @bp.post("/bao-cao/<int:report_id>/rut-lai")
