@@ -589,10 +589,12 @@ def allow_late(report_id):
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        S.allow_late(report, current_user)
+        allowed = S.allow_late(report, current_user)
     except S.RuleError as exc:
         return _refuse(exc.message, back)
     name = report.author.full_name if report.author else ""
+    if not allowed:
+        return _commit(f"{name} đã được cho phép gửi muộn báo cáo này từ trước.", back, "info")
     return _commit(f"Đã cho phép {name} gửi muộn báo cáo này (sẽ được đánh dấu trễ hạn).", back)
 
 
