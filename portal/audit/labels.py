@@ -138,7 +138,7 @@ COMMON = {
     "after_clarification": "Gửi lại sau giải trình",
     "body": "Nội dung",
     "by": "Người thực hiện",
-    "seed": "Hạt giống",
+    "seed": "Mã lượt rút mẫu",
     "sample": "Hồ sơ được rút",
     "findings": "Số tồn tại ghi nhận",
     "files": "Tệp",
