@@ -94,3 +94,99 @@ def test_an_empty_comment_is_refused_in_place(app):
     r = login_as(app, "tt.tam").post(f"/dot-kiem-tra/bao-cao/{rep.id}/y-kien", data={"body": "  "}, headers=HTMX)
     assert r.status_code == 422 and r.headers["HX-Retarget"] == "#comment-error"
     assert "Vui lòng nhập nội dung" in r.get_data(as_text=True) and _comments(rep) == []
+
+
+# -- a unit-only assignment ---------------------------------------------------------------------
+def _unit(short_name):
+    from portal.accounts.models import Unit
+
+    return db.session.scalar(select(Unit).where(Unit.short_name == short_name))
+
+
+def _unit_only(criterion_id, short_name):
+    assignment = db.session.scalar(select(Assignment).where(Assignment.criterion_id == criterion_id))
+    if assignment is None:
+        assignment = Assignment(criterion_id=criterion_id)
+        db.session.add(assignment)
+    assignment.lead_person_id, assignment.lead_unit_id = None, _unit(short_name).id
+    return assignment
+
+
+def test_head_titles():
+    from portal.accounts.models import is_head_title
+
+    for title in ("Trưởng phòng Kinh tế", "Chánh Văn phòng HĐND và UBND", "Giám đốc Trung tâm", "Trưởng Trạm Y tế",
+                  "TRƯỞNG PHÒNG", "Chỉ huy trưởng Ban Chỉ huy quân sự"):
+        assert is_head_title(title), title
+    for title in ("Phó Trưởng phòng", "Phó Giám đốc Trung tâm", "Phó Chánh Văn phòng", "Công chức", "", None):
+        assert not is_head_title(title), title
+
+
+def test_unit_only_assignment_gives_the_report_to_the_units_head_when_the_round_opens(app):
+    """A criterion given to an office is answered by its head; an office with no head leaves the
+    report without a person, listed as blocking with the screen that names one."""
+    from portal.catalogue.models import Catalogue
+
+    catalogue = db.session.scalar(select(Catalogue))
+    rnd = S.create_round(catalogue, name="Đợt có phân công theo đơn vị", kind="khac", start_on=date(2099, 1, 5),
+                         end_on=date(2099, 1, 9), report_deadline=date(2099, 1, 1), leader=person("vhxh.nhung"),
+                         members=[person("vp.viet")])
+    first, second = S.round_criteria(rnd)[:2]
+    _unit_only(first.id, "KTHTĐT")  # head: Trưởng phòng kt.duc
+    _unit_only(second.id, "CA")  # Công an phường: nobody in the portal
+    db.session.commit()
+    manager = login_as(app, "vhxh.ha")
+    assert manager.post(f"/dot-kiem-tra/{rnd.id}/trang-thai", data={"target": "open"}).status_code == 303
+    db.session.expire_all()
+    by_criterion = {r.criterion_id: r for r in S.round_reports(rnd.id)}
+    assert by_criterion[first.id].author.username == "kt.duc" and by_criterion[first.id].unit.short_name == "KTHTĐT"
+    orphan = by_criterion[second.id]
+    assert orphan.author_id is None and orphan.unit.short_name == "CA"
+    page = manager.get(f"/dot-kiem-tra/{rnd.id}").get_data(as_text=True)
+    section = page[page.index('id="close-blockers"'):]
+    section = section[:section.index("</section>")]
+    assert "Chưa có người phụ trách" in section and f'href="/dot-kiem-tra/bao-cao/{orphan.id}"' in section
+    assert f'href="/dot-kiem-tra/{rnd.id}/tham-dinh?trang_thai=unassigned"' in section
+    # the link leads to the list of reports nobody answers for, where the secretariat names someone
+    queue = manager.get(f"/dot-kiem-tra/{rnd.id}/tham-dinh?trang_thai=unassigned").get_data(as_text=True)
+    assert 'id="bulk-reassign"' in queue and f'id="pick-{orphan.id}"' in queue
+    assert orphan in [b.report for b in S.close_blockers(db.session.get(Round, rnd.id))]
+    r = manager.post(f"/dot-kiem-tra/{rnd.id}/tham-dinh/giao", headers=HTMX,
+                     data={"report_ids": [orphan.id], "person_id": person("kt.lan").id})
+    assert r.status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Report, orphan.id).author.username == "kt.lan"
+    assert not [b for b in S.close_blockers(db.session.get(Round, rnd.id)) if b.report.id == orphan.id
+                and b.reason == "Chưa có người phụ trách"]
+
+
+def test_applying_assignments_gives_a_unit_only_criterion_to_the_head(app):
+    rnd = _open_round(count=2, authors=("vp.thu",))
+    rep = S.round_reports(rnd.id)[1]
+    rep.author_id = None
+    _unit_only(rep.criterion_id, "TYT")  # head: Trưởng Trạm Y tế yt.huong
+    db.session.commit()
+    manager = login_as(app, "vhxh.ha")
+    page = manager.get(f"/dot-kiem-tra/{rnd.id}").get_data(as_text=True)
+    assert 'id="assignment-changes"' in page and "Chưa phân công → Nguyễn Thị Hường" in page
+    assert manager.post(f"/dot-kiem-tra/{rnd.id}/cap-nhat-phan-cong").status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Report, rep.id).author.username == "yt.huong"
+
+
+def test_a_unit_without_a_head_is_left_unassigned_and_the_team_can_still_close(app):
+    rnd = make_round(state="review", deadline=date(2026, 1, 5), start=date(2026, 1, 10), count=1,
+                     authors=("vp.thu",))
+    rep = S.round_reports(rnd.id)[0]
+    rep.author_id = None
+    _unit_only(rep.criterion_id, "CA")
+    db.session.commit()
+    assert S.apply_assignments(db.session.get(Round, rnd.id)) == 0  # nobody to name
+    manager = login_as(app, "vhxh.nhung")
+    r = manager.post(f"/dot-kiem-tra/{rnd.id}/trang-thai", data={"target": "closed"}, headers=HTMX)
+    assert r.status_code == 422 and rep.criterion.code in r.get_data(as_text=True)
+    # after the deadline the team records "Không gửi báo cáo" for it, and the round closes
+    assert login_as(app, "vp.viet").post(f"/dot-kiem-tra/bao-cao/{rep.id}/khong-gui", data={}).status_code == 303
+    assert manager.post(f"/dot-kiem-tra/{rnd.id}/trang-thai", data={"target": "closed"}).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Round, rnd.id).state == "closed"

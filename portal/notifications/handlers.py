@@ -56,11 +56,8 @@ def round_authors(rnd) -> list[tuple[User, int]]:
 
 
 def unit_heads(unit) -> list[User]:
-    """The head of a unit: its active member whose title starts with "Trưởng" (Trưởng phòng,
-    Trưởng trạm…); deputies ("Phó trưởng…") are not."""
-    if unit is None:
-        return []
-    return [u for u in unit.members if u.active and (u.position_title or "").strip().lower().startswith("trưởng")]
+    """The head of a unit (see Unit.heads: Trưởng phòng, Chánh Văn phòng, Giám đốc…)."""
+    return unit.heads if unit is not None else []
 
 
 def coordinators_of(criterion_id: int) -> list[User]:

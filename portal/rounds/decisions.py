@@ -123,6 +123,9 @@ def bulk_decide(rnd: Round, user, report_ids, decision: str, comment: str, today
 # --------------------------------------------------------------------------------------------
 # What blocks closing
 # --------------------------------------------------------------------------------------------
+UNASSIGNED = "Chưa có người phụ trách"
+
+
 @dataclass(frozen=True)
 class Blocker:
     report: Report
@@ -131,15 +134,13 @@ class Blocker:
 
 
 def close_blockers(rnd: Round, reports=None) -> list[Blocker]:
-    """Each report with a person in charge that has no decision yet, with what it waits for.
-    Reports nobody answers for never block (there is no one to decide on). `reports`: the round's
-    reports in catalogue order when the caller has them loaded already."""
-    if reports is not None:
-        reports = [r for r in reports if r.author_id is not None]
-    else:
+    """Each report that has no decision yet, with what it waits for. A report nobody answers for
+    blocks too: the secretariat names someone (or the team records "Không gửi báo cáo" after the
+    deadline). `reports`: the round's reports in catalogue order when the caller has them loaded."""
+    if reports is None:
         reports = db.session.scalars(
             select(Report).join(Report.criterion).join(Criterion.area)
-            .where(Report.round_id == rnd.id, Report.author_id.is_not(None))
+            .where(Report.round_id == rnd.id)
             .options(joinedload(Report.review), joinedload(Report.criterion), joinedload(Report.frozen),
                      joinedload(Report.author))
             .order_by(Area.position, Criterion.position)).unique().all()
@@ -147,7 +148,10 @@ def close_blockers(rnd: Round, reports=None) -> list[Blocker]:
     for r in reports:
         if r.state == "not_submitted":
             continue
-        if r.state == "draft":
+        if r.author_id is None and r.state in ("draft", "clarify"):
+            out.append(Blocker(r, UNASSIGNED,
+                               "Giao người phụ trách, hoặc ghi nhận “Không gửi báo cáo” sau hạn."))
+        elif r.state == "draft":
             out.append(Blocker(r, "Chưa gửi báo cáo",
                                "Ghi nhận “Không gửi báo cáo” sau hạn, hoặc cho phép gửi muộn."))
         elif r.state == "clarify":

@@ -65,6 +65,20 @@ def default_deadline(start: date, days: int) -> date:
 # --------------------------------------------------------------------------------------------
 # Rounds
 # --------------------------------------------------------------------------------------------
+def answerer(assignment):
+    """Who writes the report of an assignment: its lead person; for an assignment that names
+    only a unit, the unit's head. A ward gives a criterion to an office and the head of that
+    office answers for it (and may hand it on through "Giao báo cáo"); a unit with no head, or
+    with several, is left without a person and shows on the round page as "Chưa có người phụ
+    trách", with the screen that sets who answers. None when nobody can be named."""
+    if assignment is None:
+        return None
+    if assignment.lead_person is not None:
+        return assignment.lead_person
+    heads = assignment.lead_unit.heads if assignment.lead_unit is not None else []
+    return heads[0] if len(heads) == 1 else None
+
+
 def person_in_charge(criterion):
     """(user, unit) in charge of the criterion per the assignments area, else (None, None)."""
     try:
@@ -74,8 +88,8 @@ def person_in_charge(criterion):
     assignment = db.session.scalar(select(Assignment).where(Assignment.criterion_id == criterion.id).limit(1))
     if assignment is None:
         return None, None
-    user = getattr(assignment, "lead_person", None)
-    unit = getattr(assignment, "lead_unit", None) or (user.unit if user else None)
+    user = answerer(assignment)
+    unit = assignment.lead_unit or (user.unit if user else None)
     return user, unit
 
 

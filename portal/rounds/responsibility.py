@@ -98,8 +98,9 @@ def move_open_work(from_user, to_user, *, reason: str = "", reports: bool = True
 
 def assignment_changes(rnd: Round, reports=None) -> list[tuple[Report, object]]:
     """Open reports whose person in charge per today's assignments differs from the one the
-    round recorded (assignments made or changed after the round opened). `reports`: the round's
-    reports when the caller has them loaded already."""
+    round recorded (assignments made or changed after the round opened; a unit-only assignment
+    names the unit's head, see lifecycle.answerer). `reports`: the round's reports when the
+    caller has them loaded already."""
     from portal.assignments.models import Assignment
 
     if rnd.state not in ("open", "review"):
@@ -111,9 +112,11 @@ def assignment_changes(rnd: Round, reports=None) -> list[tuple[Report, object]]:
     reports = [r for r in reports if r.state in OPEN_REPORT_STATES]
     if not reports:
         return []
-    leads = {a.criterion_id: a.lead_person for a in db.session.scalars(
+    from .lifecycle import answerer
+
+    leads = {a.criterion_id: answerer(a) for a in db.session.scalars(
         select(Assignment).where(Assignment.criterion_id.in_([r.criterion_id for r in reports]))
-        .options(joinedload(Assignment.lead_person))).unique()}
+        .options(joinedload(Assignment.lead_person), joinedload(Assignment.lead_unit))).unique()}
     return [(r, leads[r.criterion_id]) for r in reports
             if leads.get(r.criterion_id) is not None and leads[r.criterion_id].active
             and leads[r.criterion_id].id != r.author_id]
