@@ -150,7 +150,7 @@ def close_blockers(rnd: Round, reports=None) -> list[Blocker]:
             continue
         if r.author_id is None and r.state in ("draft", "clarify"):
             out.append(Blocker(r, UNASSIGNED,
-                               "Giao người phụ trách, hoặc ghi nhận “Không gửi báo cáo” sau hạn."))
+                               "Chưa ai được giao báo cáo này; sau hạn cũng có thể ghi nhận “Không gửi báo cáo”."))
         elif r.state == "draft":
             out.append(Blocker(r, "Chưa gửi báo cáo",
                                "Ghi nhận “Không gửi báo cáo” sau hạn, hoặc cho phép gửi muộn."))
