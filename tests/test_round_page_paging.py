@@ -139,3 +139,33 @@ def test_the_light_rows_score_as_the_reports_do(app):
     figures = _as_rows(rnd)
     assert figures[2] is not None and figures[2]["own"].scaled is not None
     assert figures == _as_reports(rnd)
+
+
+def test_assignment_changes_from_light_rows_name_whom_each_assignment_names(app):
+    """The round page asks for the changes with its light rows; each named person is the one
+    lifecycle.answerer reads off the assignment itself (lead person, else the unit's one head)."""
+    from portal.accounts.models import Unit, User
+    from portal.assignments.models import Assignment
+    from portal.rounds.lifecycle import answerer
+
+    rnd = _open_round()
+    assignments = db.session.scalars(select(Assignment).order_by(Assignment.id)).all()
+    people = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.id)).all()
+    units = [u for u in db.session.scalars(select(Unit)) if len(u.heads) == 1]
+    for i, a in enumerate(assignments[:30]):  # moved to someone else, or to a unit with one head
+        if i % 3:
+            a.lead_person_id = people[i % len(people)].id
+        else:
+            a.lead_person_id, a.lead_unit_id = None, units[i % len(units)].id
+    db.session.commit()
+    rows = overview.overview(rnd)
+    found = [(line.id, user.id) for line, user in S.assignment_changes(rnd, rows.lines)]
+    expected = []
+    for r in S.round_reports(rnd.id):
+        named = answerer(db.session.scalar(select(Assignment).where(Assignment.criterion_id == r.criterion_id)))
+        if r.state in ("draft", "clarify") and named is not None and named.active and named.id != r.author_id:
+            expected.append((r.id, named.id))
+    assert found and sorted(found) == sorted(expected)
+    assert sorted((r.id, u.id) for r, u in S.assignment_changes(rnd)) == sorted(expected)
+    html = login_as(app, "vhxh.nhung").get(f"/dot-kiem-tra/{rnd.id}").get_data(as_text=True)
+    assert f"{len(expected)} báo cáo chưa gửi đang ghi người phụ trách khác" in html

@@ -24,12 +24,12 @@ from portal.extensions import db
 from .decisions import blocker_reason
 from .models import Report, Review, Round, RoundCriterion
 from .progress import Progress, _report_options, area_progress, phase_of, unit_progress
-from .responsibility import assignment_changes_select
 from .scoring import ScoreLine, ScoreTotal, score_totals
 
 
 class Line(NamedTuple):
     id: int
+    criterion_id: int
     code: str
     area_id: int | None
     area_code: str
@@ -71,17 +71,17 @@ def _from_reports(stmt, round_id: int):
 
 
 @cache
-def _people():
-    """(author, lead): aliases of User, made once (one costs more to make than the query takes to
-    run), and only when first used: making one configures the mappers, which needs every model."""
-    return aliased(User, name="author"), aliased(User, name="lead")
+def _author():
+    """An alias of User made once (one costs more to make than the query takes to run), when
+    first used: making one configures the mappers, which needs every model imported."""
+    return aliased(User, name="author")
 
 
 def round_lines(round_id: int) -> list[Line]:
     """One row per report of the round, in catalogue order (one query)."""
-    author, _ = _people()
+    author = _author()
     stmt = select(
-        Report.id, _item(RoundCriterion.code, Criterion.code), _item(RoundCriterion.area_id, Criterion.area_id),
+        Report.id, Report.criterion_id, _item(RoundCriterion.code, Criterion.code), _item(RoundCriterion.area_id, Criterion.area_id),
         _item(RoundCriterion.area_code, Area.code),
         _item(RoundCriterion.area_code + ". " + RoundCriterion.area_name, Area.code + ". " + Area.name),
         Report.unit_id, Unit.name, Report.author_id, author.full_name, Report.state, Report.status, Report.late,
@@ -89,7 +89,7 @@ def round_lines(round_id: int) -> list[Line]:
         _item(RoundCriterion.max_points, Criterion.max_points))
     stmt = (_from_reports(stmt, round_id).outerjoin(Review, Review.report_id == Report.id)
             .outerjoin(author, author.id == Report.author_id).outerjoin(Unit, Unit.id == Report.unit_id))
-    return [Line(*row, phase_of(row[7], row[9], row[12])) for row in db.session.execute(stmt)]
+    return [Line(*row, phase_of(row[8], row[10], row[13])) for row in db.session.execute(stmt)]
 
 
 @dataclass
@@ -119,7 +119,7 @@ class Overview:
         """What keeps the round from closing (decisions.close_blockers), in catalogue order."""
         out = []
         for x in self.lines:
-            why = blocker_reason(x.state, x.rating) if x.author_id is not None else None
+            why = blocker_reason(x.author_id, x.state, x.rating)
             if why:
                 out.append(BlockerLine(x, *why))
         return out
@@ -140,24 +140,6 @@ def _totals(lines: list[Line], appraised: bool) -> tuple[dict[str, ScoreTotal], 
 
 def overview(rnd: Round) -> Overview:
     return Overview(round_lines(rnd.id))
-
-
-class ChangeLine(NamedTuple):
-    report_id: int
-    code: str
-    author_name: str | None
-    lead_name: str
-
-
-def assignment_change_lines(rnd: Round) -> list[ChangeLine]:
-    """responsibility.assignment_changes as rows to show (one query, catalogue order)."""
-    if rnd.state not in ("open", "review"):
-        return []
-    author, lead = _people()
-    stmt = assignment_changes_select(rnd, lead, Report.id, _item(RoundCriterion.code, Criterion.code),
-                                     author.full_name, lead.full_name)
-    stmt = _from_reports(stmt, rnd.id).outerjoin(author, author.id == Report.author_id)
-    return [ChangeLine(*row) for row in db.session.execute(stmt)]
 
 
 def reports_by_id(ids: list[int]) -> list[Report]:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
-from portal.accounts.models import User
 from portal.audit.recorder import log_event
 from portal.extensions import db
 from portal.text import clean
@@ -97,26 +96,27 @@ def move_open_work(from_user, to_user, *, reason: str = "", reports: bool = True
     return moved_reports, moved_remedies
 
 
-def assignment_changes_select(rnd: Round, lead, *columns):
-    """A select of `columns` over the round's open reports whose person in charge per today's
-    assignments (`lead`: an alias of User, active) differs from the one the round recorded
-    (assignments made or changed after the round opened)."""
-    from portal.assignments.models import Assignment
-
-    return (select(*columns).select_from(Report)
-            .join(Assignment, Assignment.criterion_id == Report.criterion_id)
-            .join(lead, lead.id == Assignment.lead_person_id)
-            .where(Report.round_id == rnd.id, Report.state.in_(OPEN_REPORT_STATES), lead.active.is_(True),
-                   or_(Report.author_id.is_(None), Report.author_id != lead.id)))
-
-
-def assignment_changes(rnd: Round) -> list[tuple[Report, object]]:
-    """(report, the person today's assignments name) for each open report to bring in line."""
+def assignment_changes(rnd: Round, reports=None) -> list[tuple[object, object]]:
+    """Open reports whose person in charge per today's assignments differs from the one the
+    round recorded (assignments made or changed after the round opened; a unit-only assignment
+    names the unit's head, see lifecycle.answerer): (report, that person). `reports`: the round's
+    reports when the caller has them loaded already, or the round page's light rows
+    (overview.Line: criterion_id, author_id and state are all this reads)."""
     if rnd.state not in ("open", "review"):
         return []
-    lead = aliased(User)
-    stmt = assignment_changes_select(rnd, lead, Report, lead).order_by(Report.id)
-    return [(report, user) for report, user in db.session.execute(stmt).all()]
+    if reports is None:
+        reports = db.session.scalars(select(Report).where(Report.round_id == rnd.id)
+                                     .options(joinedload(Report.frozen), joinedload(Report.author))
+                                     .order_by(Report.id)).unique().all()
+    reports = [r for r in reports if r.state in OPEN_REPORT_STATES]
+    if not reports:
+        return []
+    from .lifecycle import answerers
+
+    leads = answerers({r.criterion_id for r in reports})
+    return [(r, leads[r.criterion_id]) for r in reports
+            if leads.get(r.criterion_id) is not None and leads[r.criterion_id].active
+            and leads[r.criterion_id].id != r.author_id]
 
 
 def apply_assignments(rnd: Round) -> int:

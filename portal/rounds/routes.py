@@ -1,7 +1,7 @@
 """URL table of the rounds area. Each view: load, check access, call a service, commit once."""
 from datetime import timedelta
 
-from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask import Blueprint, Response, abort, flash, make_response, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -47,8 +47,8 @@ except ImportError:
 
 
 # -- helpers ---------------------------------------------------------------------------------
-def _round(round_id: int) -> Round:
-    return db.session.get(Round, round_id) or abort(404, "Không tìm thấy đợt kiểm tra.")
+def _round(round_id: int, *options) -> Round:
+    return db.session.get(Round, round_id, options=options) or abort(404, "Không tìm thấy đợt kiểm tra.")
 
 
 def _report(report_id: int) -> Report:
@@ -61,11 +61,16 @@ def _report(report_id: int) -> Report:
     return report
 
 
-def _refuse(message: str, back: str, status: int = 422):
-    """A rule refused the request: say so plainly, save nothing."""
+def _refuse(message: str, back: str, status: int = 422, error_target: str | None = None):
+    """A rule refused the request: say so plainly, save nothing. `error_target`: where an htmx
+    form shows its refusal (its section stays as it is, with what was typed)."""
     db.session.rollback()
     if is_htmx():
-        return error_response(status, message)
+        response = error_response(status, message)
+        if error_target:
+            response = make_response(response)
+            response.headers["HX-Retarget"], response.headers["HX-Reswap"] = error_target, "innerHTML"
+        return response
     flash(message, "error")
     return redirect(back, code=303)
 
@@ -202,14 +207,15 @@ def show(round_id):
     """The round at a glance: what blocks closing (a page at a time), progress per area and unit,
     the matrix with drill-down by area (a page at a time). Read from one light row per report
     (overview), never the round's reports as objects."""
-    rnd = _round(round_id)
+    rnd = _round(round_id, joinedload(Round.catalogue))  # its label heads the page
     if not S.can_read_round(current_user, rnd):
         return redirect(url_for("rounds.mine", round_id=rnd.id))
     area_id = request.args.get("linh_vuc", type=db_int)
     ov = overview.overview(rnd)
     if wants_export():
         return export_response(export_lists.round_progress(rnd, ov.areas, ov.units, S.PHASES), f"Tiến độ {rnd.name}")
-    ctx = {"rnd": rnd, "area_id": area_id,
+    manager = S.is_manager(current_user)
+    ctx = {"rnd": rnd, "area_id": area_id, "can_manage": manager,
            "blockers": paginate_list(ov.blockers) if rnd.state in ("open", "review") else None}
     if area_id:
         ctx["drill"] = drill = paginate_list(ov.in_area(area_id), param="page_lv")
@@ -221,11 +227,10 @@ def show(round_id):
         part = None
     if part and wants_fragment():
         return render("rounds/show.html", part, **ctx)
-    manager = S.is_manager(current_user)
     return render("rounds/show.html", **ctx, areas=ov.areas, units=ov.units, scores=ov.scores(),
                   unassigned=ov.unassigned_codes, phases=S.PHASES, transitions=S.TRANSITIONS,
-                  labels=S.TRANSITION_LABELS, can_manage=manager, is_admin=current_user.has_role(R.ADMIN),
-                  assignment_changes=overview.assignment_change_lines(rnd) if manager else [],
+                  labels=S.TRANSITION_LABELS, is_admin=current_user.has_role(R.ADMIN),
+                  assignment_changes=S.assignment_changes(rnd, ov.lines) if manager else [],
                   reopen_form=ReopenForm(), form=EmptyForm(), today=today)
 
 
@@ -332,7 +337,7 @@ def bulk(round_id):
 
 
 # -- reports ---------------------------------------------------------------------------------
-def _report_page(report: Report, *, form=None, review_form=None, status=200, block=None, evidence_message=""):
+def _report_page(report: Report, *, form=None, review_form=None, status=200, block=None, section_message=""):
     user = current_user
     rnd = report.round
     if form is None:
@@ -350,11 +355,11 @@ def _report_page(report: Report, *, form=None, review_form=None, status=200, blo
 
     findings = [f for f in S.findings_for_round(rnd.id) if f.source_id == report.id]
     return render("rounds/report.html", block, report=report, rnd=rnd, form=form, review_form=review_form,
-                  evidence_message=evidence_message, sent_file_ids=S.sent_file_ids(report),
+                  section_message=section_message, sent_file_ids=S.sent_file_ids(report),
                   sent_document_ids=S.sent_document_ids(report),
                   walk=S.can_read_round(user, rnd),  # the walk itself loads after the page (queue_walk)
                   history=history(report.versions), can_withdraw=S.can_withdraw(user, report),
-                  can_add_evidence=S.can_add_evidence(user, report),
+                  can_add_evidence=S.can_add_evidence(user, report), can_comment=S.can_comment(user, report),
                   can_edit=S.can_edit_report(user, report), can_review=S.can_review(user, report),
                   can_decide=(S.can_decide(user, report) and report.state == "draft"
                               and today() > rnd.report_deadline),
@@ -404,14 +409,18 @@ def _report_action(report_id, may_act):
     return report, url_for("rounds.report", report_id=report.id)
 
 
-def _evidence_done(report: Report, message: str, back: str):
-    """Evidence changed: an htmx request gets the evidence section alone (the report form on the
-    page keeps whatever was typed); a plain form post goes back to the page."""
+def _section_done(report: Report, message: str, back: str, block: str = "evidence"):
+    """Evidence or comments changed: an htmx request gets that section alone (the report form on
+    the page keeps whatever was typed); a plain form post goes back to the page."""
     if not is_htmx():
         return _commit(message, back)
     commit_or_conflict(unique_clash=True)
     db.session.expire_all()
-    return _report_page(db.session.get(Report, report.id), block="evidence", evidence_message=message)
+    return _report_page(db.session.get(Report, report.id), block=block, section_message=message)
+
+
+def _evidence_done(report: Report, message: str, back: str):
+    return _section_done(report, message, back)
 
 
 def _author_action(report_id):
@@ -428,7 +437,7 @@ def upload(report_id):
     try:
         saved = S.add_files(report, uploads, current_user)
     except S.RuleError as exc:
-        return _refuse(exc.message, back)
+        return _refuse(exc.message, back, error_target="#upload-error")
     return _evidence_done(report, f"Đã tải lên {len(saved)} tệp minh chứng.", back)
 
 
@@ -472,11 +481,11 @@ def add_document(report_id):
     report, back = _report_action(report_id, S.can_add_evidence)
     form = DocumentForm()
     if not form.validate_on_submit():
-        return _refuse(_form_errors(form) or "Dữ liệu văn bản không hợp lệ.", back)
+        return _refuse(_form_errors(form) or "Dữ liệu văn bản không hợp lệ.", back, error_target="#document-error")
     try:
         S.add_document(report, form.number.data, form.issued_on.data, form.summary.data)
     except S.RuleError as exc:
-        return _refuse(exc.message, back)
+        return _refuse(exc.message, back, error_target="#document-error")
     return _evidence_done(report, "Đã thêm văn bản minh chứng.", back)
 
 
@@ -488,6 +497,20 @@ def remove_document(report_id, doc_id):
     except S.RuleError as exc:
         return _refuse(exc.message, back)
     return _evidence_done(report, "Đã xóa văn bản minh chứng.", back)
+
+
+@bp.post("/bao-cao/<int:report_id>/y-kien")
+def comment(report_id):
+    """A working note by the author or a coordinator; the comments section swaps alone."""
+    report, back = _report_action(report_id, S.can_comment)
+    form = MessageForm()
+    if not form.validate_on_submit():
+        return _refuse(_form_errors(form) or "Vui lòng nhập nội dung ý kiến.", back, error_target="#comment-error")
+    try:
+        S.add_comment(report, current_user, form.body.data)
+    except S.RuleError as exc:
+        return _refuse(exc.message, back, error_target="#comment-error")
+    return _section_done(report, "Đã gửi ý kiến.", back, block="comments")
 
 
 @bp.post("/bao-cao/<int:report_id>/rut-lai")
@@ -595,10 +618,12 @@ def allow_late(report_id):
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        S.allow_late(report, current_user)
+        allowed = S.allow_late(report, current_user)
     except S.RuleError as exc:
         return _refuse(exc.message, back)
     name = report.author.full_name if report.author else ""
+    if not allowed:
+        return _commit(f"{name} đã được cho phép gửi muộn báo cáo này từ trước.", back, "info")
     return _commit(f"Đã cho phép {name} gửi muộn báo cáo này (sẽ được đánh dấu trễ hạn).", back)
 
 
