@@ -190,3 +190,46 @@ def test_a_unit_without_a_head_is_left_unassigned_and_the_team_can_still_close(a
     assert manager.post(f"/dot-kiem-tra/{rnd.id}/trang-thai", data={"target": "closed"}).status_code == 303
     db.session.expire_all()
     assert db.session.get(Round, rnd.id).state == "closed"
+
+
+# -- unticking "Đang hoạt động" on the user form -----------------------------------------------------
+def _user_form_data(user, **overrides):
+    data = {"username": user.username, "full_name": user.full_name, "email": user.email, "phone": user.phone,
+            "unit_id": str(user.unit_id or 0), "position_title": user.position_title, "salutation": user.salutation,
+            "roles": sorted(user.roles), "active": "y", "password": "", "version": user.version}
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_unticking_active_on_the_user_form_asks_who_receives_the_open_work(app):
+    rnd = _open_round(authors=("tt.tam",))
+    tam = person("tt.tam")
+    admin = login_as(app, "admin")
+    url = f"/quan-tri/nguoi-dung/{tam.id}"
+    data = _user_form_data(tam, active=None, phone="0912 000 111")  # unticked, and a new phone number
+    r = admin.post(url, data=data)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422 and 'id="open-work"' in html and 'name="nhan_ban_giao"' in html
+    assert S.round_reports(rnd.id)[0].item.code in html  # the work is listed, as the lock button lists it
+    db.session.expire_all()
+    assert person("tt.tam").active and person("tt.tam").phone != "0912 000 111"  # nothing saved yet
+    # a receiver that cannot take it (the same person) is asked again
+    r = admin.post(url, data={**data, "nhan_ban_giao": tam.id})
+    assert r.status_code == 422 and 'id="nhan_ban_giao-error"' in r.get_data(as_text=True)
+    r = admin.post(url, data={**data, "nhan_ban_giao": person("tt.mai").id})
+    assert r.status_code == 302
+    db.session.expire_all()
+    tam = person("tt.tam")
+    assert not tam.active and tam.phone == "0912 000 111"
+    assert all(r.author.username == "tt.mai" for r in S.round_reports(rnd.id))
+    assert S.open_work(tam).empty
+    assert not db.session.scalar(select(Assignment.id).where(Assignment.lead_person_id == tam.id).limit(1))
+
+
+def test_unticking_active_without_open_work_just_saves(app):
+    huong = person("yt.huong")
+    assert S.open_work(huong).empty
+    r = login_as(app, "admin").post(f"/quan-tri/nguoi-dung/{huong.id}", data=_user_form_data(huong, active=None))
+    assert r.status_code == 302
+    db.session.expire_all()
+    assert not person("yt.huong").active

@@ -158,7 +158,7 @@ def blocker_reason(author_id, state: str, rating) -> tuple[str, str] | None:
     if state == "not_submitted":
         return None
     if author_id is None and state in ("draft", "clarify"):
-        return UNASSIGNED, "Giao người phụ trách, hoặc ghi nhận “Không gửi báo cáo” sau hạn."
+        return UNASSIGNED, "Chưa ai được giao báo cáo này; sau hạn cũng có thể ghi nhận “Không gửi báo cáo”."
     if state == "draft":
         return "Chưa gửi báo cáo", "Ghi nhận “Không gửi báo cáo” sau hạn, hoặc cho phép gửi muộn."
     if state == "clarify":

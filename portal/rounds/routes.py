@@ -13,7 +13,7 @@ from portal.catalogue import services as catalogue_services
 from portal.scoring import rules as scoring_rules
 from portal.catalogue.models import Catalogue, Criterion
 from portal.extensions import db
-from portal.timeutil import today
+from portal.timeutil import now_utc, to_local, today
 from portal.web.access import deny_unless, require
 from portal.web.concurrency import EditConflict, check_version, commit_or_conflict
 from portal.web.errors import error_response
@@ -398,6 +398,31 @@ def save_report(report_id):
         note = " (gửi sau hạn, được đánh dấu trễ hạn)" if report.late else ""
         return _commit(f"Đã gửi báo cáo cho đoàn kiểm tra{note}.", back)
     return _commit("Đã lưu bản nháp báo cáo.", back)
+
+
+@bp.post("/bao-cao/<int:report_id>/tu-luu")
+def autosave(report_id):
+    """The draft saved as the author types (htmx, two seconds after the last key): a line for the
+    page's status region and the record's new version (out of band), never a page. The version
+    sent must be current: a concurrent edit gets the usual 409 and nothing is overwritten. A
+    report the author may no longer edit (sent, or the round no longer takes it) is not saved."""
+    report = _report(report_id)
+    _refuse_if_closed(report.round)
+    deny_unless(report.author_id == current_user.id)
+    if not S.can_edit_report(current_user, report):
+        return error_response(409, "Báo cáo không còn sửa được (đã gửi cho đoàn kiểm tra hoặc đợt đã hết nhận "
+                                   "báo cáo) nên không tự lưu; nội dung vừa gõ chưa được lưu.")
+    form = ReportForm()
+    if not form.validate_on_submit():
+        return error_response(422, "Chưa tự lưu: " + (_form_errors(form) or "dữ liệu không hợp lệ."))
+    check_version(report, form.version.data)
+    try:
+        S.save_report(report, form.data, submit=False, user=current_user)
+    except S.RuleError as exc:
+        db.session.rollback()
+        return error_response(422, f"Chưa tự lưu: {exc.message}")
+    commit_or_conflict()
+    return render("rounds/_autosaved.html", report=report, at=to_local(now_utc()))
 
 
 def _report_action(report_id, may_act):
