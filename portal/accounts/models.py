@@ -34,7 +34,12 @@ class Unit(db.Model):
         """Who heads the unit, read from the position titles: Trưởng phòng, Trưởng Trạm, Chánh Văn
         phòng, Giám đốc Trung tâm, Chỉ huy trưởng… Deputies ("Phó trưởng…", "Phó Giám đốc…")
         are not heads. Active members only."""
-        return [u for u in self.members if u.active and is_head_title(u.position_title)]
+        return unit_heads(self.members)
+
+
+def unit_heads(members) -> list["User"]:
+    """Unit.heads among these members (when the caller has the ward's people loaded already)."""
+    return [u for u in members if u.active and is_head_title(u.position_title)]
 
 
 HEAD_TITLES = ("trưởng", "chánh", "giám đốc", "chỉ huy trưởng", "thủ trưởng")

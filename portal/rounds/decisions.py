@@ -146,19 +146,26 @@ def close_blockers(rnd: Round, reports=None) -> list[Blocker]:
             .order_by(Area.position, Criterion.position)).unique().all()
     out = []
     for r in reports:
-        if r.state == "not_submitted":
-            continue
-        if r.author_id is None and r.state in ("draft", "clarify"):
-            out.append(Blocker(r, UNASSIGNED,
-                               "Chưa ai được giao báo cáo này; sau hạn cũng có thể ghi nhận “Không gửi báo cáo”."))
-        elif r.state == "draft":
-            out.append(Blocker(r, "Chưa gửi báo cáo",
-                               "Ghi nhận “Không gửi báo cáo” sau hạn, hoặc cho phép gửi muộn."))
-        elif r.state == "clarify":
-            out.append(Blocker(r, "Đang chờ giải trình", "Chờ người phụ trách trả lời."))
-        elif r.review is None or not r.review.rating:
-            out.append(Blocker(r, "Chưa đánh giá", "Đoàn kiểm tra chọn mức đánh giá."))
+        why = blocker_reason(r.author_id, r.state, r.review.rating if r.review is not None else "")
+        if why:
+            out.append(Blocker(r, *why))
     return out
+
+
+def blocker_reason(author_id, state: str, rating) -> tuple[str, str] | None:
+    """Why a report keeps its round from closing, and what to do (reason, hint); None when it has
+    its decision. From the columns alone: the round page reads them without loading reports."""
+    if state == "not_submitted":
+        return None
+    if author_id is None and state in ("draft", "clarify"):
+        return UNASSIGNED, "Chưa ai được giao báo cáo này; sau hạn cũng có thể ghi nhận “Không gửi báo cáo”."
+    if state == "draft":
+        return "Chưa gửi báo cáo", "Ghi nhận “Không gửi báo cáo” sau hạn, hoặc cho phép gửi muộn."
+    if state == "clarify":
+        return "Đang chờ giải trình", "Chờ người phụ trách trả lời."
+    if not rating:
+        return "Chưa đánh giá", "Đoàn kiểm tra chọn mức đánh giá."
+    return None
 
 
 def sign_off_refusal(rnd: Round) -> str | None:

@@ -18,14 +18,14 @@ from portal.web.access import deny_unless, require
 from portal.web.concurrency import EditConflict, check_version, commit_or_conflict
 from portal.web.errors import error_response
 from portal.web.forms import EmptyForm
-from portal.web.htmx import hx_redirect, is_htmx, render
+from portal.web.htmx import hx_redirect, is_htmx, render, wants_fragment
 from portal.web.nav import home_panel, nav
-from portal.web.pagination import paginate
+from portal.web.pagination import paginate, paginate_list
 from portal.web.params import db_int
 from portal.exports import lists as export_lists
 from portal.exports.table import export_response, wants_export
 
-from . import queue_walk
+from . import overview, queue_walk
 from . import services as S
 from .forms import (DocumentForm, EvaluationForm, FindingForm, MessageForm, ReopenForm, ReportForm,
                     ReviewForm, RoundForm)
@@ -47,8 +47,8 @@ except ImportError:
 
 
 # -- helpers ---------------------------------------------------------------------------------
-def _round(round_id: int) -> Round:
-    return db.session.get(Round, round_id) or abort(404, "Không tìm thấy đợt kiểm tra.")
+def _round(round_id: int, *options) -> Round:
+    return db.session.get(Round, round_id, options=options) or abort(404, "Không tìm thấy đợt kiểm tra.")
 
 
 def _report(report_id: int) -> Report:
@@ -216,27 +216,33 @@ def edit(round_id):
 
 @bp.get("/<int:round_id>")
 def show(round_id):
-    """The round at a glance: progress per area and unit, the matrix, drill-down by area."""
-    rnd = _round(round_id)
+    """The round at a glance: what blocks closing (a page at a time), progress per area and unit,
+    the matrix with drill-down by area (a page at a time). Read from one light row per report
+    (overview), never the round's reports as objects."""
+    rnd = _round(round_id, joinedload(Round.catalogue))  # its label heads the page
     if not S.can_read_round(current_user, rnd):
         return redirect(url_for("rounds.mine", round_id=rnd.id))
     area_id = request.args.get("linh_vuc", type=db_int)
-    reports = S.round_reports(rnd.id)
-    rows = [r for r in reports if r.item.area_id == area_id] if area_id else []
-    scores = None
-    if any(r.item.max_points is not None for r in reports):
-        own_areas, own = S.round_scores(reports)
-        appraised_areas, appraised = S.round_scores(reports, appraised=True)
-        scores = {"own_areas": own_areas, "own": own, "appraised_areas": appraised_areas, "appraised": appraised}
+    ov = overview.overview(rnd)
     if wants_export():
-        return export_response(export_lists.round_progress(rnd, S.area_progress(reports), S.unit_progress(reports),
-                                                           S.PHASES), f"Tiến độ {rnd.name}")
-    return render("rounds/show.html", "drill" if area_id else None, rnd=rnd, reports=reports,
-                  areas=S.area_progress(reports), units=S.unit_progress(reports), rows=rows,
-                  area_id=area_id, scores=scores, phases=S.PHASES, transitions=S.TRANSITIONS, labels=S.TRANSITION_LABELS,
-                  can_manage=S.is_manager(current_user), is_admin=current_user.has_role(R.ADMIN),
-                  blockers=S.close_blockers(rnd, reports) if rnd.state in ("open", "review") else [],
-                  assignment_changes=S.assignment_changes(rnd, reports) if S.is_manager(current_user) else [],
+        return export_response(export_lists.round_progress(rnd, ov.areas, ov.units, S.PHASES), f"Tiến độ {rnd.name}")
+    manager = S.is_manager(current_user)
+    ctx = {"rnd": rnd, "area_id": area_id, "can_manage": manager,
+           "blockers": paginate_list(ov.blockers) if rnd.state in ("open", "review") else None}
+    if area_id:
+        ctx["drill"] = drill = paginate_list(ov.in_area(area_id), param="page_lv")
+        ctx["rows"] = overview.reports_by_id([x.id for x in drill.items])
+    # an htmx request names the part it replaces: the drill-down, or a page of the blockers
+    part = {"drill": "drill", "blockers": "blockers"}.get(request.headers.get("HX-Target", ""))
+    part = part or ("drill" if area_id else None)
+    if part == "blockers" and ctx["blockers"] is None:  # a round that is not open has none to page
+        part = None
+    if part and wants_fragment():
+        return render("rounds/show.html", part, **ctx)
+    return render("rounds/show.html", **ctx, areas=ov.areas, units=ov.units, scores=ov.scores(),
+                  unassigned=ov.unassigned_codes, phases=S.PHASES, transitions=S.TRANSITIONS,
+                  labels=S.TRANSITION_LABELS, is_admin=current_user.has_role(R.ADMIN),
+                  assignment_changes=S.assignment_changes(rnd, ov.lines) if manager else [],
                   reopen_form=ReopenForm(), form=EmptyForm(), today=today)
 
 

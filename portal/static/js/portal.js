@@ -49,6 +49,14 @@
   var announcer = null;
   document.addEventListener("htmx:afterSettle", function (event) {
     var source = event.detail.requestConfig && event.detail.requestConfig.elt;
+    // A pager link (the _macros pager with a target) was replaced with its list: the focus goes
+    // to the new page's count ("Hiển thị 51–100 / …"), which a screen reader then reads.
+    if (source && source.matches && source.matches("a[data-pager]")) {
+      var list = document.querySelector(source.getAttribute("hx-target"));
+      var where = list ? list.querySelector(".count[tabindex]") : null;
+      if (where) where.focus();
+      return;
+    }
     if (!source || !source.closest || !source.closest("form[role=search]")) return;
     var count = document.querySelector("main .count[aria-live]");
     if (!count) return;
