@@ -31,7 +31,7 @@ def _hash(token: str) -> str:
 
 
 def client_ip() -> str:
-    # Behind a reverse proxy, configure werkzeug's ProxyFix so remote_addr is the client's.
+    # Behind a reverse proxy, TRUSTED_PROXIES makes ProxyFix put the client's address here.
     return (request.remote_addr or "")[:45]
 
 

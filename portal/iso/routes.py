@@ -424,7 +424,7 @@ def draw(check_id: int):
         _flash_errors(exc.errors)
     else:
         commit_or_conflict(unique_clash=True)
-        flash(f"Đã rút {len(sample)} hồ sơ với hạt giống {check.seed}.", "success")
+        flash(f"Đã rút {len(sample)} hồ sơ, mã lượt rút mẫu {check.seed}.", "success")
     return redirect(url_for("iso.bm.check", check_id=check.id), 303)
 
 
