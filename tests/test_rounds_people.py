@@ -1,6 +1,7 @@
 """Who works on a round's reports: coordinators comment (the lead submits), a unit-only
 assignment reaches the unit's head, deactivating an account from its edit form asks where its
 open work goes, and a new round carries the team of the previous round of its kind."""
+import re
 from datetime import date
 
 import pytest
@@ -233,3 +234,54 @@ def test_unticking_active_without_open_work_just_saves(app):
     assert r.status_code == 302
     db.session.expire_all()
     assert not person("yt.huong").active
+
+
+# -- a new round carries the team of the previous round of its kind ----------------------------------
+def _chosen(html, name) -> set[int]:
+    """Values shown as chosen in the form, whether checkboxes or a select."""
+    out = {int(re.search(r'value="(\d+)"', tag).group(1)) for tag in re.findall(r"<input[^>]*>", html)
+           if f'name="{name}"' in tag and "checked" in tag}
+    select_ = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S)
+    for tag in re.findall(r"<option[^>]*>", select_.group(1) if select_ else ""):
+        if "selected" in tag:
+            out.add(int(re.search(r'value="(\d+)"', tag).group(1)))
+    return out
+
+
+@pytest.fixture
+def two_teams(app):
+    """The demo's two rounds with different teams: Đợt 1 (6 tháng), Đợt 2 (cuối năm, the latest)."""
+    first = db.session.scalar(select(Round).where(Round.kind == "6thang"))
+    second = db.session.scalar(select(Round).where(Round.kind == "cuoinam"))
+    first.leader, first.members = person("vp.viet"), [person("kt.duc")]
+    second.leader, second.members = person("vhxh.nhung"), [person("vp.viet"), person("vp.khoa")]
+    db.session.commit()
+    return first, second
+
+
+def test_new_round_form_starts_from_the_previous_round_of_the_default_kind(app, two_teams):
+    first, second = two_teams
+    page = login_as(app, "vhxh.ha").get("/dot-kiem-tra/moi").get_data(as_text=True)
+    assert re.search(r'<option[^>]*(selected[^>]*value="cuoinam"|value="cuoinam"[^>]*selected)', page)
+    assert _chosen(page, "leader_id") == {person("vhxh.nhung").id}
+    assert _chosen(page, "member_ids") == {person("vp.viet").id, person("vp.khoa").id}
+    assert _chosen(page, "previous_id") == {second.id} and second.name in page
+    kind = re.search(r'<select[^>]*name="kind"[^>]*>', page).group(0)
+    assert 'hx-get="/dot-kiem-tra/moi"' in kind and 'hx-target="#team-fields"' in kind
+
+
+def test_changing_the_kind_swaps_in_the_team_of_that_kinds_previous_round(app, two_teams):
+    first, second = two_teams
+    manager = login_as(app, "vhxh.ha")
+    r = manager.get("/dot-kiem-tra/moi?kind=6thang", headers=HTMX)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and "<html" not in html and html.lstrip().startswith('<div id="team-fields"')
+    assert 'name="name"' not in html  # the team fields only, the rest of the form keeps what was typed
+    assert _chosen(html, "leader_id") == {person("vp.viet").id}
+    assert _chosen(html, "member_ids") == {person("kt.duc").id}
+    assert _chosen(html, "previous_id") == {first.id} and f"theo đợt “{first.name}”" in html
+    # a kind with no round yet: nothing chosen, and the page says so
+    html = manager.get("/dot-kiem-tra/moi?kind=khac", headers=HTMX).get_data(as_text=True)
+    assert _chosen(html, "leader_id") == {0} and _chosen(html, "member_ids") == set()
+    assert _chosen(html, "previous_id") == {0} and "Chưa có đợt “Khác” nào trước đây" in html
+    assert login_as(app, "vp.thu").get("/dot-kiem-tra/moi?kind=6thang", headers=HTMX).status_code == 403

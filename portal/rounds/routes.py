@@ -9,6 +9,8 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.accounts import roles as R
 from portal.accounts.models import Unit, User
+from portal.audit.panel import history_page
+from portal.audit.queries import record_history
 from portal.catalogue import services as catalogue_services
 from portal.scoring import rules as scoring_rules
 from portal.catalogue.models import Catalogue, Criterion
@@ -125,23 +127,34 @@ def _chosen_catalogue(form: RoundForm) -> Catalogue | None:
     return None
 
 
+def _carry_team(form: RoundForm, kind: str) -> Round | None:
+    """Leader, members and the round to inherit reports from, as the latest round of `kind` had
+    them (nothing chosen when there is none). Returns that round."""
+    last = db.session.scalar(select(Round).where(Round.kind == kind).order_by(Round.start_on.desc()).limit(1))
+    form.previous_id.data = last.id if last else 0
+    form.leader_id.data = (last.leader_id or 0) if last else 0
+    form.member_ids.data = [m.id for m in last.members] if last else []
+    return last
+
+
 @bp.route("/moi", methods=["GET", "POST"])
 @require(*R.MANAGERS)
 def create():
     form = RoundForm()
     _fill_round_form(form, None)
+    source = None
     if request.method == "GET":
-        # the team, leader and kind carried over from the previous round (of the kind asked for)
-        kind = request.args.get("loai")
-        stmt = select(Round).order_by(Round.start_on.desc()).limit(1)
-        last = db.session.scalar(stmt.where(Round.kind == kind) if kind in KINDS else stmt)
-        form.previous_id.data = last.id if last else 0
-        if last is not None:
-            form.kind.data = last.kind
-            form.leader_id.data = last.leader_id or 0
-            form.member_ids.data = [m.id for m in last.members]
-        elif kind in KINDS:
-            form.kind.data = kind
+        # The kind asked for (?loai=, or the form's own select when it changes), else the kind of
+        # the latest round; the team comes from the previous round of that kind. Changing the kind
+        # on the form asks again (htmx) and swaps the team fields only.
+        kind = request.args.get("loai") or request.args.get("kind")
+        if kind not in KINDS:
+            latest = db.session.scalar(select(Round.kind).order_by(Round.start_on.desc()).limit(1))
+            kind = latest if latest in KINDS else next(iter(KINDS))
+        form.kind.data = kind
+        source = _carry_team(form, kind)
+        if is_htmx():
+            return render("rounds/round_form.html", "team", form=form, rnd=None, source=source, kind=kind)
         current = catalogue_services.current_catalogue()
         form.catalogue_id.data = current.id if current else None
     warnings = []
@@ -165,7 +178,8 @@ def create():
                 previous=db.session.get(Round, form.previous_id.data) if form.previous_id.data else None)
             return _commit(f"Đã tạo đợt kiểm tra “{rnd.name}” (dự thảo).", url_for("rounds.show", round_id=rnd.id))
     status = 422 if form.errors or warnings else 200
-    return render("rounds/round_form.html", form=form, rnd=None, status=status, warnings=warnings)
+    return render("rounds/round_form.html", form=form, rnd=None, status=status, warnings=warnings, source=source,
+                  kind=form.kind.data)
 
 
 @bp.route("/<int:round_id>/sua", methods=["GET", "POST"])
@@ -378,6 +392,14 @@ def _report_page(report: Report, *, form=None, review_form=None, status=200, blo
 @bp.get("/bao-cao/<int:report_id>")
 def report(report_id):
     return _report_page(_report(report_id))
+
+
+@bp.get("/bao-cao/<int:report_id>/lich-su")
+def report_history(report_id):
+    """The report's history panel (its review, documents and clarifications too), loaded when
+    opened, for whoever may open the report."""
+    report = _report(report_id)
+    return history_page(report, record_history(report), url_for("rounds.report", report_id=report.id))
 
 
 @bp.post("/bao-cao/<int:report_id>")
