@@ -9,6 +9,8 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.accounts import roles as R
 from portal.accounts.models import Unit, User
+from portal.audit.panel import history_page
+from portal.audit.queries import record_history
 from portal.catalogue import services as catalogue_services
 from portal.scoring import rules as scoring_rules
 from portal.catalogue.models import Catalogue, Criterion
@@ -391,6 +393,14 @@ def _report_page(report: Report, *, form=None, review_form=None, status=200, blo
 @bp.get("/bao-cao/<int:report_id>")
 def report(report_id):
     return _report_page(_report(report_id))
+
+
+@bp.get("/bao-cao/<int:report_id>/lich-su")
+def report_history(report_id):
+    """The report's history panel (its review, documents and clarifications too), loaded when
+    opened, for whoever may open the report."""
+    report = _report(report_id)
+    return history_page(report, record_history(report), url_for("rounds.report", report_id=report.id))
 
 
 @bp.post("/bao-cao/<int:report_id>")

@@ -70,6 +70,20 @@
     announcer.textContent = count.textContent.replace(/\s+/g, " ").trim();
   });
 
+  // History panels (details.history) load their table when first opened: the panel's status
+  // line says it is loading, then how many changes arrived (the table itself is not read out).
+  function historyStatus(event, text) {
+    var source = (event.detail.requestConfig && event.detail.requestConfig.elt) || event.detail.elt;
+    if (!source || !source.matches || !source.matches("details.history")) return;
+    var status = source.querySelector("[data-history-status]");
+    var count = source.querySelector(".history-count");
+    if (status) status.textContent = text || (count ? count.textContent.trim() : "");
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    historyStatus(event, "Đang tải lịch sử thay đổi…");
+  });
+  document.addEventListener("htmx:afterSettle", function (event) { historyStatus(event); });
+
   // Upload progress bars: <progress data-upload-progress> inside an hx-encoding multipart form.
   document.addEventListener("htmx:xhr:progress", function (event) {
     var form = event.target.closest("form");
