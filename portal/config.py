@@ -50,6 +50,11 @@ def build_config(instance_path: str) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         # Sent on HTTPS requests when set, e.g. "max-age=31536000" (see README, HTTPS).
         "HSTS": os.environ.get("HSTS", ""),
+        # How many reverse proxies stand in front of the portal (0: none). With 1, werkzeug's
+        # ProxyFix trusts one X-Forwarded-For/-Proto/-Host hop, so HTTPS is recognised and the
+        # login throttle sees the client's address, not the proxy's. Never set it without a
+        # proxy: clients could then forge their address.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
         # The server ends a remembered login after the ward's "remember_days"; the cookie is

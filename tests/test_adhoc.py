@@ -35,6 +35,8 @@ ROUTES = [
     ("get", "/kiem-tra-dot-xuat/xuat-excel", None, READ_ALL),
     ("get", "/kiem-tra-dot-xuat/{e}", None, READ_ALL | {"tt.tam"}),  # tt.tam is the person inspected
     ("get", "/kiem-tra-dot-xuat/{e2}", None, READ_ALL),
+    ("get", "/kiem-tra-dot-xuat/{e}/lich-su", None, READ_ALL | {"tt.tam"}),  # as the entry itself
+    ("get", "/kiem-tra-dot-xuat/{e2}/lich-su", None, READ_ALL),
     ("get", "/kiem-tra-dot-xuat/moi", None, MANAGERS),
     ("post", "/kiem-tra-dot-xuat/moi", lambda ids: _entry_data(), MANAGERS),
     ("get", "/kiem-tra-dot-xuat/{e}/sua", None, MANAGERS),
@@ -74,8 +76,12 @@ def test_edit_post_and_history(app):
     assert entry.handling == "Kiểm điểm, rút kinh nghiệm"
     assert {m.id for m in entry.members} == {uid("kt.duc"), uid("vp.viet")}
     assert any(h.action == "update" and "handling" in h.changes for h in history_for(entry))
-    page = login_as(app, "chutich").get(f"/kiem-tra-dot-xuat/{entry.id}").text
+    chutich = login_as(app, "chutich")
+    page = chutich.get(f"/kiem-tra-dot-xuat/{entry.id}").text
     assert "Lịch sử thay đổi" in page and "Kiểm điểm, rút kinh nghiệm" in page
+    history = chutich.get(f"/kiem-tra-dot-xuat/{entry.id}/lich-su", headers=HTMX).text
+    assert '<span class="field-name">Hình thức xử lý</span>' in history
+    assert "<ins>Kiểm điểm, rút kinh nghiệm</ins>" in history
     # stale version: refused
     r = login_as(app, "vhxh.ha").post(f"/kiem-tra-dot-xuat/{entry.id}/sua", data=data)
     assert r.status_code == 409

@@ -221,6 +221,10 @@ def test_round_finding_to_confirmed_closure_with_figure(app):
         # The record shows its history and the evidence link works for the team.
         page = nhung.get(f"/ton-tai/{fid}")
         assert "Lịch sử thay đổi" in page.text and "Danh sách hồ sơ.pdf" in page.text
+        history = nhung.get(f"/ton-tai/bien-phap/{rem['tt.mai']}/lich-su", headers=HTMX).text
+        # done, sent back by the failed re-inspection, done again: each step in the remedy's history
+        assert history.count('<span class="field-name">Tình trạng</span>: <del>Đang thực hiện</del> → <ins>Đã khắc phục</ins>') == 2
+        assert '<span class="field-name">Tình trạng</span>: <del>Đã khắc phục</del> → <ins>Đang thực hiện</ins>' in history
         upd = finding.remedies[0].updates[-1]
         r = nhung.get(f"/ton-tai/bao-cao/{upd.id}/tep/{upd.files[0].id}")
         assert r.status_code == 200 and r.data.startswith(b"%PDF")

@@ -36,6 +36,10 @@ ROUTES = [
     ("get", "/ton-tai/xuat-excel", None, set(USERS)),  # each sees only their own rows (tested below)
     ("get", "/ton-tai/{f}", None, READ_ALL | {"tt.tam", "tt.mai"}),
     ("get", "/ton-tai/{fa}", None, READ_ALL | {"tt.tam"}),
+    # the history panels: whoever may open the finding (tt.tam and tt.mai own its remedies)
+    ("get", "/ton-tai/{f}/lich-su", None, READ_ALL | {"tt.tam", "tt.mai"}),
+    ("get", "/ton-tai/{fa}/lich-su", None, READ_ALL | {"tt.tam"}),
+    ("get", "/ton-tai/bien-phap/{r_tam}/lich-su", None, READ_ALL | {"tt.tam", "tt.mai"}),
     ("get", "/ton-tai/moi", None, MANAGERS),
     ("get", "/ton-tai/moi?dot_xuat={e}", None, MANAGERS),
     ("post", "/ton-tai/moi", lambda ids: {"description": "Tồn tại mới", "source_ref": "Văn bản 1/SNV",
@@ -273,11 +277,16 @@ def test_changes_are_kept_and_shown(app):
     login_as(app, "vhxh.ha").post(f"/ton-tai/{f.id}/sua", data={
         "description": f.description, "source_ref": f.source_ref, "found_on": f.found_on.isoformat(),
         "cause": "khach_quan", "version": f.version, "unit_id": f.unit_id, "person_id": f.person_id})
-    page = login_as(app, "chutich").get(f"/ton-tai/{f.id}").text
+    chutich = login_as(app, "chutich")
+    page = chutich.get(f"/ton-tai/{f.id}").text
+    # the page's panels load the finding's and each remedy's history when opened
+    assert f'hx-get="/ton-tai/{f.id}/lich-su"' in page and f'hx-get="/ton-tai/bien-phap/{ids["r_tam"]}/lich-su"' in page
+    finding_history = chutich.get(f"/ton-tai/{f.id}/lich-su", headers=HTMX).text
+    remedy_history = chutich.get(f"/ton-tai/bien-phap/{ids['r_tam']}/lich-su", headers=HTMX).text
     # Issue 17: the history speaks the forms' words, not column names and stored codes.
-    assert '<span class="field-name">Tình trạng</span>: <del>Chưa thực hiện</del> → <ins>Đang thực hiện</ins>' in page
-    assert '<span class="field-name">Nguyên nhân</span>: <del>Chủ quan</del> → <ins>Khách quan</ins>' in page
-    assert "Võ Thị Hà" in page  # who made the change
+    assert '<span class="field-name">Tình trạng</span>: <del>Chưa thực hiện</del> → <ins>Đang thực hiện</ins>' in remedy_history
+    assert '<span class="field-name">Nguyên nhân</span>: <del>Chủ quan</del> → <ins>Khách quan</ins>' in finding_history
+    assert "Võ Thị Hà" in finding_history  # who made the change
 
 
 def test_settled_remedy_cannot_be_edited(app):

@@ -53,7 +53,7 @@ def test_whole_sample_check_over_http(app):
     r = manager.post(f"/iso/boc-mau/{check_id}/rut-mau", data={"seed": seed})
     assert r.status_code == 303
     page = manager.get(f"/iso/boc-mau/{check_id}").get_data(as_text=True)
-    assert f">{seed}<" in page and "Rút lại với cùng hạt giống cho cùng kết quả" in page
+    assert f">{seed}<" in page and "Rút lại với cùng mã cho cùng danh sách hồ sơ mẫu" in page
     db.session.expire_all()
     check = db.session.get(SampleCheck, check_id)
     assert {d.code for d in check.sampled} == {"CT-1", "CT-2"}
@@ -214,7 +214,7 @@ def test_same_seed_redraw_gives_same_sample_until_checked(app):
     r = manager.post(f"/iso/boc-mau/{check_id}/rut-mau", data={"seed": "777"}, follow_redirects=True)
     assert "không rút lại mẫu được" in r.get_data(as_text=True)
     r = manager.post(f"/iso/boc-mau/{check_id}/rut-mau", data={"seed": "-4"}, follow_redirects=True)
-    assert "Hạt giống là số nguyên không âm (tối đa 2147483647)." in r.get_data(as_text=True)
+    assert "Mã lượt rút mẫu là số nguyên không âm (tối đa 2147483647)." in r.get_data(as_text=True)
 
 
 def _drawn_check():
@@ -380,3 +380,16 @@ def test_home_panel_and_list_rate(app):
     home = leader.get("/").get_data(as_text=True)
     assert "Bóc mẫu hồ sơ đang thực hiện" in home and "chưa rút mẫu" in home
     assert "Bóc mẫu hồ sơ đang thực hiện" not in login_as(app, "tt.tam").get("/").get_data(as_text=True)
+
+
+def test_iso_screens_speak_of_the_draw_code_not_a_seed(app):
+    """Civil servants read "mã lượt rút mẫu", as the printed record says, not the jargon "hạt giống"."""
+    from sqlalchemy import select
+
+    from portal.iso.models import SampleCheck
+    from tests.support import login_as
+
+    client = login_as(app, "vhxh.ha")
+    check = db.session.scalars(select(SampleCheck)).first()
+    page = client.get(f"/iso/boc-mau/{check.id}").get_data(as_text=True)
+    assert "Mã lượt rút mẫu" in page and "hạt giống" not in page.lower()

@@ -35,6 +35,7 @@ ROUTES = [
     ("GET", "/iso/boc-mau/moi", MANAGERS),
     ("POST", "/iso/boc-mau/moi", MANAGERS),
     ("GET", "/iso/boc-mau/{c}", READ_CHECKS),
+    ("GET", "/iso/boc-mau/{c}/lich-su", READ_CHECKS),
     ("POST", "/iso/boc-mau/{c}/ho-so", MANAGERS),
     ("POST", "/iso/boc-mau/{c}/ho-so/{d}/xoa", MANAGERS),
     ("POST", "/iso/boc-mau/{c}/nhap", MANAGERS),

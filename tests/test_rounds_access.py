@@ -44,6 +44,7 @@ READS = [
     ("/dot-kiem-tra/{round}/nhan-xet", ["vhxh.ha", "chutich", "vp.viet"], OUTSIDERS + ["vp.thu"]),
     ("/dot-kiem-tra/{round}/bao-cao-tu-kiem-tra.pdf", ["chutich", "vhxh.ha"], ["vp.thu", "tt.tam"]),
     ("/dot-kiem-tra/bao-cao/{report}", ["vp.thu", "chutich", "phochutich", "vp.viet", "vhxh.ha", "admin"], OUTSIDERS),
+    ("/dot-kiem-tra/bao-cao/{report}/lich-su", ["vp.thu", "chutich", "phochutich", "vp.viet", "vhxh.ha", "admin"], OUTSIDERS),
     ("/dot-kiem-tra/moi", ["vhxh.ha", "admin"], ["vp.thu", "chutich", "vp.viet"]),
     ("/dot-kiem-tra/{round}/sua", ["vhxh.nhung", "admin"], ["vp.thu", "chutich", "kt.duc"]),
 ]

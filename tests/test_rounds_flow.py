@@ -138,6 +138,14 @@ def test_whole_round_through_http(app):
     r = viet.post(f"/dot-kiem-tra/{rnd.id}/nhan-xet", data={"area_id": criteria[0].area_id, "text": "Thực hiện tốt."})
     assert r.status_code == 303
 
+    # Reports nobody answers for block closing too: after the deadline the team records "Không
+    # gửi báo cáo" for them in one bulk action.
+    unassigned = [r.id for r in S.round_reports(rnd.id, state="unassigned")]
+    assert len(unassigned) == len(reports) - 4
+    r = viet.post(f"/dot-kiem-tra/{rnd.id}/tham-dinh/hang-loat", headers=HTMX,
+                  data={"report_ids": unassigned, "decision": "khong_gui", "comment": "Chưa có người phụ trách."})
+    assert r.status_code == 200 and r.headers.get("HX-Redirect"), r.text
+
     # 5. The secretariat closes the round.
     r = manager.post(f"/dot-kiem-tra/{rnd.id}/trang-thai", data={"target": "closed"})
     assert r.status_code == 303

@@ -67,3 +67,49 @@ def test_waitress_sends_no_server_banner_with_empty_ident(app):
             assert response.status == 200 and response.headers.get("Server") is None
     finally:
         server.close()
+
+
+def _app_with(template_db, tmp_path, **settings):
+    """An app built with extra settings (ProxyFix is wired at creation, not per request)."""
+    import shutil
+
+    from portal import create_app
+    from tests.conftest import PG_URL, _config
+
+    url = PG_URL
+    if not url:
+        shutil.copyfile(template_db, tmp_path / "proxy.db")
+        url = f"sqlite:///{tmp_path / 'proxy.db'}"
+    return create_app({**_config(url, tmp_path), **settings})
+
+
+def _login_ip(app, headers) -> str:
+    """Log in as a demo user through `app` with these headers; the address the session recorded."""
+    from sqlalchemy import select
+
+    from portal.accounts.models import LoginSession
+    from portal.demo import DEMO_PASSWORD
+
+    client = app.test_client()
+    response = client.post("/dang-nhap", data={"username": "vhxh.ha", "password": DEMO_PASSWORD},
+                           headers=headers)
+    assert response.status_code in (302, 303)
+    with app.app_context():
+        return db.session.scalars(select(LoginSession.ip).order_by(LoginSession.id.desc())).first()
+
+
+FORWARDED = {"X-Forwarded-For": "10.1.2.3", "X-Forwarded-Proto": "https"}
+
+
+def test_behind_one_trusted_proxy_https_and_client_address_come_from_the_proxy(app, template_db, tmp_path):
+    proxied = _app_with(template_db, tmp_path, TRUSTED_PROXIES=1, HSTS="max-age=31536000")
+    response = proxied.test_client().get("/dang-nhap", headers=FORWARDED)
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert _login_ip(proxied, FORWARDED) == "10.1.2.3"
+
+
+def test_without_a_trusted_proxy_forwarded_headers_are_ignored(app, template_db, tmp_path):
+    """The default: a client cannot forge its address (login throttling) or claim HTTPS."""
+    direct = _app_with(template_db, tmp_path, HSTS="max-age=31536000")
+    assert "Strict-Transport-Security" not in direct.test_client().get("/dang-nhap", headers=FORWARDED).headers
+    assert _login_ip(direct, FORWARDED) == "127.0.0.1"

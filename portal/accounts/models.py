@@ -29,6 +29,28 @@ class Unit(db.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def heads(self) -> list["User"]:
+        """Who heads the unit, read from the position titles: Trưởng phòng, Trưởng Trạm, Chánh Văn
+        phòng, Giám đốc Trung tâm, Chỉ huy trưởng… Deputies ("Phó trưởng…", "Phó Giám đốc…")
+        are not heads. Active members only."""
+        return unit_heads(self.members)
+
+
+def unit_heads(members) -> list["User"]:
+    """Unit.heads among these members (when the caller has the ward's people loaded already)."""
+    return [u for u in members if u.active and is_head_title(u.position_title)]
+
+
+HEAD_TITLES = ("trưởng", "chánh", "giám đốc", "chỉ huy trưởng", "thủ trưởng")
+
+
+def is_head_title(title: str | None) -> bool:
+    import unicodedata
+
+    text = unicodedata.normalize("NFC", (title or "").strip()).casefold()
+    return text.startswith(HEAD_TITLES)
+
 
 class UserRole(db.Model):
     __audit__ = False  # recorded on the user instead, as one readable line

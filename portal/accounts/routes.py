@@ -179,6 +179,7 @@ def user_edit(user_id: int):
     if request.method == "GET":
         form.unit_id.data = user.unit_id or 0
         form.roles.data = sorted(user.roles)
+    question = None  # who receives the open work, when "Đang hoạt động" is unticked (see below)
     if form.validate_on_submit():
         check_version(user, form.version.data, labels_of(form, password_hash="Mật khẩu", password_reset="Mật khẩu",
                                                           password_change="Mật khẩu"))
@@ -186,14 +187,17 @@ def user_edit(user_id: int):
             form.roles.errors = list(form.roles.errors) + [
                 "Bạn không thể tự bỏ quyền quản trị hoặc tự khóa tài khoản của mình."]
         else:
-            _user_form_save(form, user)
-            commit_or_conflict(unique_clash=True)
-            flash(f"Đã lưu tài khoản “{user.username}”.", "success")
-            return redirect(url_for("accounts.users"))
+            if user.active and not form.active.data:  # the lock button's question, asked in this form
+                question = _hand_over_before_deactivating(user)
+            if question is None:
+                _user_form_save(form, user)
+                commit_or_conflict(unique_clash=True)
+                flash(f"Đã lưu tài khoản “{user.username}”.", "success")
+                return redirect(url_for("accounts.users"))
     from portal.audit.queries import history_for
 
     return render("accounts/user_form.html", form=form, user=user, reset_form=ResetPasswordForm(),
-                  history=history_for(user)), (422 if form.errors else 200)
+                  history=history_for(user), handover=question, status=422 if form.errors or question else 200)
 
 
 @bp.post("/quan-tri/nguoi-dung/<int:user_id>/dat-lai-mat-khau")
@@ -213,6 +217,31 @@ def user_reset_password(user_id: int):
     return redirect(url_for("accounts.user_edit", user_id=user.id))
 
 
+def _hand_over_before_deactivating(user: User) -> dict | None:
+    """Deactivating an account (the lock button, or unticking "Đang hoạt động" on the edit form):
+    the person's open work (unsent reports, open remedies) goes to someone first, with their
+    current assignments. With a receiver named in the request (`nhan_ban_giao`) the work is handed
+    over and None returned, as it is when there is no open work; otherwise the question to ask:
+    the work, the people who may receive it, and the status (422 when the receiver sent was not
+    acceptable)."""
+    from portal.rounds.responsibility import move_open_work, open_work
+
+    work = open_work(user)
+    if work.empty:
+        return None
+    target_id = request.form.get("nhan_ban_giao", type=db_int)
+    target = db.session.get(User, target_id) if target_id else None
+    if target is None or not target.active or target.id == user.id:
+        people = db.session.scalars(select(User).where(User.active, User.id != user.id)
+                                    .order_by(User.full_name)).all()
+        return {"work": work, "people": people, "status": 200 if target_id is None else 422}
+    from portal.assignments.services import handover
+
+    handover(user, target, "Khóa tài khoản, bàn giao công việc")
+    move_open_work(user, target, reason="Khóa tài khoản, bàn giao công việc")
+    return None
+
+
 @bp.post("/quan-tri/nguoi-dung/<int:user_id>/khoa")
 @require(R.ADMIN)
 def user_toggle_active(user_id: int):
@@ -225,21 +254,9 @@ def user_toggle_active(user_id: int):
         if request.form.get("version"):  # the list page sends it: a stale click must not undo another's
             check_version(user, request.form["version"], {"active": "Trạng thái hoạt động"})
         if user.active:  # open work of a leaver goes to someone first (asked on a page of its own)
-            from portal.rounds.responsibility import move_open_work, open_work
-
-            work = open_work(user)
-            if not work.empty:
-                target_id = request.form.get("nhan_ban_giao", type=db_int)
-                target = db.session.get(User, target_id) if target_id else None
-                if target is None or not target.active or target.id == user.id:
-                    people = db.session.scalars(select(User).where(User.active, User.id != user.id)
-                                                .order_by(User.full_name)).all()
-                    return render("accounts/deactivate.html", user=user, work=work, people=people,
-                                  form=EmptyForm(), status=200 if target_id is None else 422)
-                from portal.assignments.services import handover
-
-                handover(user, target, "Khóa tài khoản, bàn giao công việc")
-                move_open_work(user, target, reason="Khóa tài khoản, bàn giao công việc")
+            question = _hand_over_before_deactivating(user)
+            if question is not None:
+                return render("accounts/deactivate.html", user=user, form=EmptyForm(), **question)
         user.active = not user.active
         if not user.active:
             sessions.end_all(user)

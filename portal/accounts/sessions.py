@@ -2,7 +2,7 @@
 
 Flask-Login stores ``User.get_id()`` in the signed session cookie and in the remember-me cookie;
 here that is a random token per login (secrets.token_urlsafe), of which the database keeps only
-the SHA-256. Every request looks the token up (one primary-key-sized query), so:
+the SHA-256. Every request looks the token up (one query, with the user and roles joined), so:
 - logout deletes that row; a password change deletes the user's other rows; an admin reset,
   deactivation or a restore deletes them all; a cookie whose row is gone is anonymous, on every
   process sharing the database;
@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from flask import g, request, session
 from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
 from portal.timeutil import now_utc
@@ -30,7 +31,7 @@ def _hash(token: str) -> str:
 
 
 def client_ip() -> str:
-    # Behind a reverse proxy, configure werkzeug's ProxyFix so remote_addr is the client's.
+    # Behind a reverse proxy, TRUSTED_PROXIES makes ProxyFix put the client's address here.
     return (request.remote_addr or "")[:45]
 
 
@@ -65,7 +66,12 @@ def resolve(token: str) -> User | None:
     """The user of a live session token, else None (and an expired row is removed)."""
     if not token or len(token) > 100:
         return None
-    row = db.session.scalar(select(LoginSession).where(LoginSession.token_hash == _hash(token)))
+    # the session, its user and the user's roles (every page's permission check reads them) in
+    # one query: this runs on every request, so each query here is one more on every page
+    row = db.session.execute(
+        select(LoginSession).where(LoginSession.token_hash == _hash(token))
+        .options(joinedload(LoginSession.user).joinedload(User.role_rows))
+    ).unique().scalar_one_or_none()
     if row is None:
         return None
     idle, lifetime, remember = _limits()

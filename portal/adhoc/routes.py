@@ -6,6 +6,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts import roles as R
 from portal.accounts.models import Unit
+from portal.audit.panel import history_page
 from portal.audit.queries import history_for
 from portal.audit.recorder import log_event
 from portal.evidence.models import StoredFile
@@ -130,9 +131,16 @@ def edit(entry_id: int):
 @bp.get("/<int:entry_id>")
 def detail(entry_id: int, minutes_form=None, status=200):
     entry = _load(entry_id)
-    return render("adhoc/detail.html", entry=entry, history=history_for(entry), status=status,
+    return render("adhoc/detail.html", entry=entry, status=status,
                   findings=S.findings_of(entry), can_manage=S.can_manage(current_user),
                   minutes_form=minutes_form or MinutesForm(formdata=None))
+
+
+@bp.get("/<int:entry_id>/lich-su")
+def history(entry_id: int):
+    """The entry's history panel (loaded when opened), for whoever may open the entry."""
+    entry = _load(entry_id)
+    return history_page(entry, history_for(entry), url_for("adhoc.detail", entry_id=entry.id))
 
 
 @bp.post("/<int:entry_id>/bien-ban")

@@ -118,6 +118,7 @@ class _Names:
 
     def __init__(self):
         self.wanted: dict[str, set] = {}
+        self.asked: set[tuple[str, str]] = set()  # already looked up (found or not)
         self.usernames: set[str] = set()
         self.found: dict[tuple[str, str], object] = {}
         self.by_username: dict[str, str] = {}
@@ -127,13 +128,17 @@ class _Names:
             self.wanted.setdefault(table, set()).add(str(ident))
 
     def load(self):
+        """Look up what is wanted and not yet asked for: a second call (the rows the first one's
+        records point to) queries only the tables with new ids, never a table again for ids it
+        already has."""
         for table, idents in self.wanted.items():
             model = models()[table]
             pk = inspect(model).primary_key
             if len(pk) != 1:
                 continue
             keys = set()
-            for ident in idents:
+            for ident in idents - {i for t, i in self.asked if t == table}:
+                self.asked.add((table, ident))
                 try:
                     keys.add(int(ident))
                 except ValueError:
@@ -142,10 +147,11 @@ class _Names:
                 continue
             for obj in db.session.scalars(select(model).where(pk[0].in_(keys))):
                 self.found[(table, str(getattr(obj, pk[0].key)))] = obj
-        if self.usernames:
+        usernames = self.usernames - set(self.by_username)
+        if usernames:
             from portal.accounts.models import User
 
-            for u in db.session.scalars(select(User).where(User.username.in_(self.usernames))):
+            for u in db.session.scalars(select(User).where(User.username.in_(usernames))):
                 self.by_username[u.username] = u.full_name
 
     def obj(self, table, ident):

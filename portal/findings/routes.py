@@ -6,6 +6,7 @@ from sqlalchemy.orm import joinedload
 
 from portal.accounts import roles as R
 from portal.accounts.models import Unit, User
+from portal.audit.panel import history_page
 from portal.audit.queries import history_for
 from portal.catalogue.services import current_catalogue
 from portal.evidence.models import StoredFile
@@ -196,9 +197,7 @@ def _detail(finding: Finding, status=200, **forms):
         "deadline": owners.default_deadline(),
         "owner_id": owners.token(person_id=finding.person_id, unit_id=finding.unit_id),
     }).load_owners_later(person=finding.person, unit=finding.unit)
-    return render("findings/detail.html", finding=finding, status=status,
-                  history=history_for(finding), remedy_form=remedy_form,
-                  remedy_histories={r.id: history_for(r) for r in finding.remedies},
+    return render("findings/detail.html", finding=finding, status=status, remedy_form=remedy_form,
                   progress_form=forms.get("progress_form") or ProgressForm(formdata=None),
                   note_form=forms.get("note_form") or NoteForm(formdata=None),
                   reinspection_form=forms.get("reinspection_form") or ReInspectionForm(formdata=None),
@@ -225,6 +224,21 @@ def detail(finding_id: int):
     return _detail(_load(finding_id, options=[
         joinedload(Finding.area), joinedload(Finding.criterion), joinedload(Finding.unit),
         joinedload(Finding.person), joinedload(Finding.created_by)]))
+
+
+@bp.get("/<int:finding_id>/lich-su")
+def history(finding_id: int):
+    """The finding's history panel (loaded when opened), for whoever may open the finding."""
+    finding = _load(finding_id)
+    return history_page(finding, history_for(finding), url_for("findings.detail", finding_id=finding.id))
+
+
+@bp.get("/bien-phap/<int:remedy_id>/lich-su")
+def remedy_history(remedy_id: int):
+    """A remedy's history panel, for whoever may open its finding."""
+    remedy = _load_remedy(remedy_id)
+    finding = _load(remedy.finding_id)
+    return history_page(remedy, history_for(remedy), url_for("findings.detail", finding_id=finding.id))
 
 
 @bp.post("/<int:finding_id>/bien-phap")

@@ -195,7 +195,7 @@ def draw(check: SampleCheck, seed: int | None = None) -> list[Dossier]:
     if seed is None:
         seed = secrets.randbelow(MAX_SEED) + 1
     if not 0 <= seed <= 2**31 - 1:  # an INTEGER column on PostgreSQL
-        raise InputError("Hạt giống là số nguyên không âm (tối đa 2147483647).")
+        raise InputError("Mã lượt rút mẫu là số nguyên không âm (tối đa 2147483647).")
     try:
         codes = rules.draw_sample([d.code for d in check.dossiers], check.sample_size, seed)
     except rules.SampleError as exc:

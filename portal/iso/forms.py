@@ -83,7 +83,7 @@ class DossierForm(FlaskForm):
 
 
 class DrawForm(FlaskForm):
-    seed = IntegerField("Hạt giống", validators=[Optional(), NumberRange(0, 2**31 - 1, "Hạt giống là số nguyên không âm (tối đa 2147483647).")])
+    seed = IntegerField("Mã lượt rút mẫu", validators=[Optional(), NumberRange(0, 2**31 - 1, "Mã lượt rút mẫu là số nguyên không âm (tối đa 2147483647).")])
 
 
 class StepForm(FlaskForm):

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.accounts import roles as R
 from portal.accounts.models import Unit
+from portal.audit.panel import history_page
 from portal.audit.queries import history_for
 from portal.exports.xlsx import xlsx_response
 from portal.extensions import db
@@ -319,8 +320,7 @@ def _check_page(check, dossier_form=None, status=200, block=None, remedy_forms=N
                   dossier_form=dossier_form or _dossier_form(check), file_form=FileForm(),
                   draw_form=DrawForm(), empty_form=EmptyForm(), can_manage=services.can_manage(current_user),
                   can_record=services.can_record(current_user), findings=findings,
-                  holidays_known=bool(services.holiday_set(check.period_start, check.period_end + dt.timedelta(days=60))),
-                  history=history_for(check))
+                  holidays_known=bool(services.holiday_set(check.period_start, check.period_end + dt.timedelta(days=60))))
 
 
 def _load_check(check_id: int) -> SampleCheck:
@@ -335,6 +335,14 @@ def check(check_id: int):
     if wants_export():
         return export_response(export_lists.check_results(check, checks.results(check)), f"Kết quả {check.title}")
     return _check_page(check)
+
+
+@bm.get("/<int:check_id>/lich-su")
+@require(*READ_CHECKS)
+def check_history(check_id: int):
+    """The sample check's history panel (loaded when opened), for whoever may open the check."""
+    check = db.session.get(SampleCheck, check_id) or abort(404)
+    return history_page(check, history_for(check), url_for("iso.bm.check", check_id=check.id))
 
 
 @bm.post("/<int:check_id>/ho-so")
@@ -421,7 +429,7 @@ def draw(check_id: int):
         _flash_errors(exc.errors)
     else:
         commit_or_conflict(unique_clash=True)
-        flash(f"Đã rút {len(sample)} hồ sơ với hạt giống {check.seed}.", "success")
+        flash(f"Đã rút {len(sample)} hồ sơ, mã lượt rút mẫu {check.seed}.", "success")
     return redirect(url_for("iso.bm.check", check_id=check.id), 303)
 
 

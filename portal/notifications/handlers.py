@@ -2,6 +2,8 @@
 it created. Keys name the occurrence, so a repeated action never notifies twice."""
 from __future__ import annotations
 
+import hashlib
+
 from sqlalchemy import func, select
 
 from portal.accounts import roles as R
@@ -54,11 +56,8 @@ def round_authors(rnd) -> list[tuple[User, int]]:
 
 
 def unit_heads(unit) -> list[User]:
-    """The head of a unit: its active member whose title starts with "Trưởng" (Trưởng phòng,
-    Trưởng trạm…); deputies ("Phó trưởng…") are not."""
-    if unit is None:
-        return []
-    return [u for u in unit.members if u.active and (u.position_title or "").strip().lower().startswith("trưởng")]
+    """The head of a unit (see Unit.heads: Trưởng phòng, Chánh Văn phòng, Giám đốc…)."""
+    return unit.heads if unit is not None else []
 
 
 def coordinators_of(criterion_id: int) -> list[User]:
@@ -155,6 +154,69 @@ def report_rated(review):
                     f"report:{report.id}:rated:{review.rating}",
                     f"Báo cáo {_criterion(report)} được đánh giá: {label}",
                     review.comment[:500], report_url(report))
+
+
+@handles("report_commented")
+def report_commented(comment):
+    """A working note on a report: its author and the people coordinating it, not who wrote it."""
+    report = comment.report
+    people = _distinct([report.author] + coordinators_of(report.criterion_id), skip=comment.author_id)
+    who = comment.author.full_name if comment.author else "Người phối hợp"
+    yield from _say(people, f"comment:{comment.id}", f"{who} có ý kiến về báo cáo {_criterion(report)}",
+                    comment.body[:500], report_url(report) + "#comments")
+
+
+@handles("report_withdrawn")
+def report_withdrawn(report, by=None):
+    """The author took a sent report back to edit it: the team and the secretariat, who may have
+    started reading it. Once per version withdrawn."""
+    number = report.versions[-1].number if report.versions else 0
+    author = report.author.full_name if report.author else "Người phụ trách"
+    people = _distinct(team(report.round) + with_role(R.SECRETARIAT), skip=by or report.author_id)
+    yield from _say(people, f"report:{report.id}:withdrawn:{number}",
+                    f"{author} đã rút lại báo cáo {_criterion(report)} để sửa",
+                    f"Đợt: {report.round.name}. Báo cáo sẽ được gửi lại.", report_url(report))
+
+
+@handles("late_allowed")
+def late_allowed(report, by=None):
+    """The secretariat let one report in during review: its author, who may now send it."""
+    when = report.late_allowed_at
+    yield from _say(_distinct([report.author], skip=by),
+                    f"report:{report.id}:late_allowed:{when:%Y%m%d%H%M%S%f}" if when else f"report:{report.id}:late_allowed",
+                    f"Bạn được phép gửi muộn báo cáo {_criterion(report)}",
+                    f"Đợt “{report.round.name}” đang thẩm định; báo cáo gửi bây giờ được đánh dấu trễ hạn.",
+                    report_url(report))
+
+
+@handles("reports_decided")
+def reports_decided(rnd, reports, decision: str, by=None):
+    """"Không gửi báo cáo" recorded, or one rating given to several reports from the queue: each
+    author once, about their own reports (one report: the same message and key as a single rating,
+    so rating it again the same way says nothing new)."""
+    from portal.rounds.decisions import NOT_SUBMITTED
+
+    mine: dict[int, list] = {}
+    for report in reports:
+        if report.author is not None:
+            mine.setdefault(report.author_id, []).append(report)
+    what = "được ghi nhận “Không gửi báo cáo” (Chưa đạt)" if decision == NOT_SUBMITTED else \
+        f"được đánh giá: {RATING_LABELS.get(decision, decision)}"
+    for rows in mine.values():
+        first = rows[0]
+        comment = first.review.comment if first.review is not None else ""
+        if len(rows) == 1:
+            key = (f"report:{first.id}:not_submitted:{first.review.id}" if decision == NOT_SUBMITTED
+                   else f"report:{first.id}:rated:{decision}")
+            title, body, url = f"Báo cáo {_criterion(first)} {what}", comment, report_url(first)
+        else:
+            ids = ",".join(str(r.id) for r in sorted(rows, key=lambda r: r.id))
+            key = f"decided:{rnd.id}:{decision}:{hashlib.sha1(ids.encode()).hexdigest()[:16]}"
+            codes = ", ".join(r.criterion.code for r in rows if r.criterion is not None)
+            title = f"{len(rows)} báo cáo của bạn {what}"
+            body = f"Đợt “{rnd.name}”, các nội dung: {codes}. {comment}".strip()
+            url = f"/dot-kiem-tra/{rnd.id}/cua-toi"
+        yield from _say(_distinct([first.author], skip=by), key, title, body[:500], url)
 
 
 # -- findings and remedies ---------------------------------------------------------------------------

@@ -85,6 +85,7 @@ def withdraw(report: Report, user) -> None:
     report.updated_at = now_utc()
     log_event(db.session, report, "withdraw", {"version": report.versions[-1].number if report.versions else None})
     db.session.flush()
+    events.emit("report_withdrawn", report, user)
 
 
 def sent_file_ids(report: Report) -> set[int]:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from portal.audit.recorder import log_event
 from portal.catalogue.models import Area, Criterion
 from portal.extensions import db
+from portal.notifications import events
 from portal.text import clean
 from portal.timeutil import now_utc
 
@@ -24,9 +25,10 @@ NOT_SUBMITTED = "khong_gui"
 BULK_DECISIONS = {**RATINGS, NOT_SUBMITTED: NOT_SUBMITTED_LABEL}
 
 
-def record_not_submitted(report: Report, user, reason: str, today: date) -> Review:
+def record_not_submitted(report: Report, user, reason: str, today: date, *, notify: bool = True) -> Review:
     """The report was never sent and the deadline has passed: close it as "Không gửi báo cáo",
-    rated Chưa đạt with the reason. It stays unsubmitted in every figure (no submitted_at)."""
+    rated Chưa đạt with the reason. It stays unsubmitted in every figure (no submitted_at).
+    The author is told (`notify=False`: the caller tells them once for several reports)."""
     ensure_writable(report.round)
     if report.state != "draft" or report.submitted_at is not None:
         raise RuleError(f"Nội dung {report.item.code}: chỉ ghi nhận “Không gửi báo cáo” với báo cáo chưa gửi.")
@@ -45,12 +47,15 @@ def record_not_submitted(report: Report, user, reason: str, today: date) -> Revi
     report.late_allowed_at, report.late_allowed_by_id = None, None
     log_event(db.session, report, "not_submitted", {"reason": reason[:300]})
     db.session.flush()
+    if notify:
+        events.emit("reports_decided", report.round, [report], NOT_SUBMITTED, user)
     return review
 
 
-def allow_late(report: Report, user) -> None:
+def allow_late(report: Report, user) -> bool:
     """The secretariat lets this one report in after the round moved to review. A report already
-    closed as "Không gửi báo cáo" goes back to its author as a draft."""
+    closed as "Không gửi báo cáo" goes back to its author as a draft. False when it already was
+    allowed (nothing changes, nobody is told twice)."""
     ensure_writable(report.round)
     if report.round.state != "review":
         raise RuleError("Chỉ cho phép gửi muộn khi đợt đang thẩm định.")
@@ -58,6 +63,8 @@ def allow_late(report: Report, user) -> None:
         raise RuleError("Báo cáo chưa có người phụ trách.")
     if report.state not in ("draft", "not_submitted"):
         raise RuleError("Báo cáo đã được gửi.")
+    if report.state == "draft" and report.late_allowed_at is not None:
+        return False
     if report.state == "not_submitted":
         db.session.delete(report.review)
         report.review = None
@@ -65,6 +72,8 @@ def allow_late(report: Report, user) -> None:
     report.late_allowed_at, report.late_allowed_by_id = now_utc(), user.id
     log_event(db.session, report, "late_allowed", {"author_id": report.author_id})
     db.session.flush()
+    events.emit("late_allowed", report, user)
+    return True
 
 
 def bulk_decide(rnd: Round, user, report_ids, decision: str, comment: str, today: date) -> int:
@@ -81,20 +90,23 @@ def bulk_decide(rnd: Round, user, report_ids, decision: str, comment: str, today
                                  .order_by(Report.id)).unique().all()
     if len(reports) != len(ids):
         raise RuleError("Có báo cáo không thuộc đợt kiểm tra này.")
-    errors = []
+    errors, changed = [], []
     for report in reports:
         code = report.item.code
         try:
             if decision == NOT_SUBMITTED:
                 if not can_decide(user, report):
                     raise RuleError(f"Nội dung {code}: bạn không có quyền ghi nhận.")
-                record_not_submitted(report, user, comment, today)
+                record_not_submitted(report, user, comment, today, notify=False)
+                changed.append(report)
             else:
                 if not can_review(user, report):
                     raise RuleError(f"Nội dung {code}: bạn không có quyền đánh giá báo cáo này.")
                 if report.state != "submitted":
                     raise RuleError(f"Nội dung {code}: chỉ đánh giá được báo cáo đã gửi.")
                 review = report.review or Review(report=report)
+                if review.rating != decision:  # rated the same again: nobody is told twice
+                    changed.append(report)
                 review.rating, review.comment = decision, clean(comment)
                 review.reviewer_id, review.reviewed_at = user.id, now_utc()
                 db.session.add(review)
@@ -104,12 +116,16 @@ def bulk_decide(rnd: Round, user, report_ids, decision: str, comment: str, today
         raise RuleError("Chưa lưu gì: " + " ".join(errors[:10]) + (" …" if len(errors) > 10 else ""))
     log_event(db.session, rnd, "bulk_decision", {"decision": decision, "reports": ids})
     db.session.flush()
+    events.emit("reports_decided", rnd, changed, decision, user)
     return len(reports)
 
 
 # --------------------------------------------------------------------------------------------
 # What blocks closing
 # --------------------------------------------------------------------------------------------
+UNASSIGNED = "Chưa có người phụ trách"
+
+
 @dataclass(frozen=True)
 class Blocker:
     report: Report
@@ -118,30 +134,38 @@ class Blocker:
 
 
 def close_blockers(rnd: Round, reports=None) -> list[Blocker]:
-    """Each report with a person in charge that has no decision yet, with what it waits for.
-    Reports nobody answers for never block (there is no one to decide on). `reports`: the round's
-    reports in catalogue order when the caller has them loaded already."""
-    if reports is not None:
-        reports = [r for r in reports if r.author_id is not None]
-    else:
+    """Each report that has no decision yet, with what it waits for. A report nobody answers for
+    blocks too: the secretariat names someone (or the team records "Không gửi báo cáo" after the
+    deadline). `reports`: the round's reports in catalogue order when the caller has them loaded."""
+    if reports is None:
         reports = db.session.scalars(
             select(Report).join(Report.criterion).join(Criterion.area)
-            .where(Report.round_id == rnd.id, Report.author_id.is_not(None))
+            .where(Report.round_id == rnd.id)
             .options(joinedload(Report.review), joinedload(Report.criterion), joinedload(Report.frozen),
                      joinedload(Report.author))
             .order_by(Area.position, Criterion.position)).unique().all()
     out = []
     for r in reports:
-        if r.state == "not_submitted":
-            continue
-        if r.state == "draft":
-            out.append(Blocker(r, "Chưa gửi báo cáo",
-                               "Ghi nhận “Không gửi báo cáo” sau hạn, hoặc cho phép gửi muộn."))
-        elif r.state == "clarify":
-            out.append(Blocker(r, "Đang chờ giải trình", "Chờ người phụ trách trả lời."))
-        elif r.review is None or not r.review.rating:
-            out.append(Blocker(r, "Chưa đánh giá", "Đoàn kiểm tra chọn mức đánh giá."))
+        why = blocker_reason(r.author_id, r.state, r.review.rating if r.review is not None else "")
+        if why:
+            out.append(Blocker(r, *why))
     return out
+
+
+def blocker_reason(author_id, state: str, rating) -> tuple[str, str] | None:
+    """Why a report keeps its round from closing, and what to do (reason, hint); None when it has
+    its decision. From the columns alone: the round page reads them without loading reports."""
+    if state == "not_submitted":
+        return None
+    if author_id is None and state in ("draft", "clarify"):
+        return UNASSIGNED, "Chưa ai được giao báo cáo này; sau hạn cũng có thể ghi nhận “Không gửi báo cáo”."
+    if state == "draft":
+        return "Chưa gửi báo cáo", "Ghi nhận “Không gửi báo cáo” sau hạn, hoặc cho phép gửi muộn."
+    if state == "clarify":
+        return "Đang chờ giải trình", "Chờ người phụ trách trả lời."
+    if not rating:
+        return "Chưa đánh giá", "Đoàn kiểm tra chọn mức đánh giá."
+    return None
 
 
 def sign_off_refusal(rnd: Round) -> str | None:

@@ -2,6 +2,7 @@
 blocks closing, closing and reopening. Functions change and flush; the request commits once."""
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
@@ -65,6 +66,46 @@ def default_deadline(start: date, days: int) -> date:
 # --------------------------------------------------------------------------------------------
 # Rounds
 # --------------------------------------------------------------------------------------------
+def answerer(assignment):
+    """Who writes the report of an assignment: its lead person; for an assignment that names
+    only a unit, the unit's head. A ward gives a criterion to an office and the head of that
+    office answers for it (and may hand it on through "Giao báo cáo"); a unit with no head, or
+    with several, is left without a person and shows on the round page as "Chưa có người phụ
+    trách", with the screen that sets who answers. None when nobody can be named."""
+    if assignment is None:
+        return None
+    return _answerer(assignment.lead_person, assignment.lead_unit.heads if assignment.lead_unit is not None else [])
+
+
+def _answerer(lead_person, heads):
+    if lead_person is not None:
+        return lead_person
+    return heads[0] if len(heads) == 1 else None
+
+
+def answerers(criterion_ids) -> dict:
+    """answerer() of each criterion's assignment, in two queries whatever their number (the
+    assignments' columns, the ward's people) instead of loading every assignment with its people.
+    Criteria without an assignment, or with nobody to name, are left out."""
+    from portal.accounts.models import User, unit_heads
+    from portal.assignments.models import Assignment
+
+    rows = db.session.execute(select(Assignment.criterion_id, Assignment.lead_person_id, Assignment.lead_unit_id)
+                              .where(Assignment.criterion_id.in_(list(criterion_ids)))).all()
+    if not rows:
+        return {}
+    people = {u.id: u for u in db.session.scalars(select(User))}
+    members = defaultdict(list)
+    for u in people.values():
+        members[u.unit_id].append(u)
+    out = {}
+    for criterion_id, person_id, unit_id in rows:
+        named = _answerer(people.get(person_id), unit_heads(members[unit_id]) if unit_id else [])
+        if named is not None:
+            out[criterion_id] = named
+    return out
+
+
 def person_in_charge(criterion):
     """(user, unit) in charge of the criterion per the assignments area, else (None, None)."""
     try:
@@ -74,8 +115,8 @@ def person_in_charge(criterion):
     assignment = db.session.scalar(select(Assignment).where(Assignment.criterion_id == criterion.id).limit(1))
     if assignment is None:
         return None, None
-    user = getattr(assignment, "lead_person", None)
-    unit = getattr(assignment, "lead_unit", None) or (user.unit if user else None)
+    user = answerer(assignment)
+    unit = assignment.lead_unit or (user.unit if user else None)
     return user, unit
 
 

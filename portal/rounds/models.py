@@ -122,6 +122,8 @@ class Report(db.Model):
         back_populates="report", order_by="ReportDocument.id", cascade="all, delete-orphan")
     messages: Mapped[list["ClarificationMessage"]] = relationship(
         back_populates="report", order_by="ClarificationMessage.id", cascade="all, delete-orphan")
+    comments: Mapped[list["ReportComment"]] = relationship(
+        back_populates="report", order_by="ReportComment.id", cascade="all, delete-orphan")
     review: Mapped["Review | None"] = relationship(back_populates="report", uselist=False,
                                                    cascade="all, delete-orphan")
     # The criterion as this round judged it (frozen when the round opened), when there is one.
@@ -308,6 +310,24 @@ class ClarificationMessage(db.Model):
     @property
     def audit_label(self):
         return f"Giải trình báo cáo #{self.report_id}"
+
+
+class ReportComment(db.Model):
+    """A working note on a report by its author or a coordinator (ý kiến phối hợp): what the
+    coordinating people add while the lead writes; the lead alone submits."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    report: Mapped[Report] = relationship(back_populates="comments")
+    author = relationship("User")
+
+    @property
+    def audit_label(self):
+        return f"Ý kiến về báo cáo #{self.report_id}"
 
 
 class Evaluation(db.Model):

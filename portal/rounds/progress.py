@@ -66,14 +66,17 @@ def my_reports(user, round_id: int) -> list[Report]:
 def report_phase(report: Report) -> str:
     """One key per report for the matrix: unassigned, draft, clarify, submitted, reviewed,
     not_submitted (closed as "Không gửi báo cáo": decided, but never counted as sent)."""
-    if report.author_id is None:
+    return phase_of(report.author_id, report.state, report.review.rating if report.review is not None else "")
+
+
+def phase_of(author_id, state: str, rating) -> str:
+    """report_phase from the columns alone (the round page reads them without loading reports)."""
+    if author_id is None:
         return "unassigned"
-    if report.state == "not_submitted":
-        return "not_submitted"
-    if report.state == "clarify":
-        return "clarify"
-    if report.state == "submitted":
-        return "reviewed" if report.review is not None and report.review.rating else "submitted"
+    if state in ("not_submitted", "clarify"):
+        return state
+    if state == "submitted":
+        return "reviewed" if rating else "submitted"
     return "draft"
 
 
@@ -98,24 +101,31 @@ class Progress:
         return round(100 * self.submitted / self.total) if self.total else 0
 
 
-def progress(reports: list[Report], key) -> list[Progress]:
-    """Per-group progress (key(report) -> (id, label)), in first-seen order."""
+def progress(reports: list[Report], key, phase=report_phase) -> list[Progress]:
+    """Per-group progress (key(report) -> (id, label)), in first-seen order. `reports` may be
+    light rows of the round page (overview.Line) with their own `phase`."""
     groups: dict = {}
     for r in reports:
         gid, label = key(r)
-        p = groups.setdefault(gid, Progress(label=label, key=gid))
-        p.counts[report_phase(r)] += 1
+        p = groups.get(gid)
+        if p is None:
+            p = groups[gid] = Progress(label=label, key=gid)
+        p.counts[phase(r)] += 1
         p.total += 1
         p.late += 1 if r.late else 0
     return list(groups.values())
 
 
-def area_progress(reports):
-    return progress(reports, lambda r: (r.item.area_id, r.item.area.label))
+def area_progress(reports, key=lambda r: (r.item.area_id, r.item.area.label), phase=report_phase):
+    return progress(reports, key, phase)
 
 
-def unit_progress(reports):
-    rows = progress(reports, lambda r: (r.unit_id, r.unit.name if r.unit else "Chưa phân công"))
+def unit_progress(reports, key=lambda r: (r.unit_id, r.unit.name if r.unit else None), phase=report_phase):
+    def named(r):
+        unit_id, name = key(r)
+        return unit_id, name or "Chưa phân công"
+
+    rows = progress(reports, named, phase)
     return sorted(rows, key=lambda p: (p.key is None, p.label))
 
 

@@ -96,12 +96,12 @@ def move_open_work(from_user, to_user, *, reason: str = "", reports: bool = True
     return moved_reports, moved_remedies
 
 
-def assignment_changes(rnd: Round, reports=None) -> list[tuple[Report, object]]:
+def assignment_changes(rnd: Round, reports=None) -> list[tuple[object, object]]:
     """Open reports whose person in charge per today's assignments differs from the one the
-    round recorded (assignments made or changed after the round opened). `reports`: the round's
-    reports when the caller has them loaded already."""
-    from portal.assignments.models import Assignment
-
+    round recorded (assignments made or changed after the round opened; a unit-only assignment
+    names the unit's head, see lifecycle.answerer): (report, that person). `reports`: the round's
+    reports when the caller has them loaded already, or the round page's light rows
+    (overview.Line: criterion_id, author_id and state are all this reads)."""
     if rnd.state not in ("open", "review"):
         return []
     if reports is None:
@@ -111,9 +111,9 @@ def assignment_changes(rnd: Round, reports=None) -> list[tuple[Report, object]]:
     reports = [r for r in reports if r.state in OPEN_REPORT_STATES]
     if not reports:
         return []
-    leads = {a.criterion_id: a.lead_person for a in db.session.scalars(
-        select(Assignment).where(Assignment.criterion_id.in_([r.criterion_id for r in reports]))
-        .options(joinedload(Assignment.lead_person))).unique()}
+    from .lifecycle import answerers
+
+    leads = answerers({r.criterion_id for r in reports})
     return [(r, leads[r.criterion_id]) for r in reports
             if leads.get(r.criterion_id) is not None and leads[r.criterion_id].active
             and leads[r.criterion_id].id != r.author_id]

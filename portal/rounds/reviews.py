@@ -12,7 +12,7 @@ from portal.notifications import events
 from portal.text import clean
 from portal.timeutil import now_utc
 
-from .models import RATINGS, ClarificationMessage, Evaluation, Report, Review, Round
+from .models import RATINGS, ClarificationMessage, Evaluation, Report, ReportComment, Review, Round
 from .rules import RuleError, _decimal, ensure_writable
 
 
@@ -86,6 +86,19 @@ def answer_clarification(report: Report, user, body: str) -> ClarificationMessag
     db.session.flush()
     events.emit("clarification_answered", msg)
     return msg
+
+
+def add_comment(report: Report, user, body: str) -> ReportComment:
+    """A working note by the author or a coordinator (see rules.can_comment)."""
+    ensure_writable(report.round)
+    body = clean(body)
+    if not body:
+        raise RuleError("Vui lòng nhập nội dung ý kiến.")
+    comment = ReportComment(report=report, author_id=user.id, body=body[:5000])
+    db.session.add(comment)
+    db.session.flush()
+    events.emit("report_commented", comment)
+    return comment
 
 
 def record_finding(report: Report, user, *, description: str, cause: str, recommendation: str,

@@ -1,6 +1,6 @@
 """URL table of the rounds area. Each view: load, check access, call a service, commit once."""
 
-from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask import Blueprint, Response, abort, flash, make_response, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -8,27 +8,29 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.accounts import roles as R
 from portal.accounts.models import Unit, User
+from portal.audit.panel import history_page
+from portal.audit.queries import record_history
 from portal.catalogue import services as catalogue_services
 from portal.scoring import rules as scoring_rules
 from portal.catalogue.models import Catalogue, Criterion
 from portal.extensions import db
-from portal.timeutil import today
+from portal.timeutil import now_utc, to_local, today
 from portal.web.access import deny_unless, require
 from portal.web.concurrency import EditConflict, check_version, commit_or_conflict
 from portal.web.errors import error_response
 from portal.web.forms import EmptyForm, apply_errors
-from portal.web.htmx import hx_redirect, is_htmx, render
+from portal.web.htmx import hx_redirect, is_htmx, render, wants_fragment
 from portal.web.nav import home_panel, nav
-from portal.web.pagination import paginate
+from portal.web.pagination import paginate, paginate_list
 from portal.web.params import db_int
 from portal.exports import lists as export_lists
 from portal.exports.table import export_response, wants_export
 
-from . import queue_walk
+from . import overview, queue_walk
 from . import services as S
 from .forms import (DocumentForm, EvaluationForm, FindingForm, MessageForm, ReopenForm, ReportForm,
                     ReviewForm, RoundForm)
-from .models import KINDS, RATINGS, Evaluation, Report, Round
+from .models import KINDS, RATINGS, Evaluation, Report, ReportComment, Round
 
 QUEUE_PER_PAGE = 50
 bp = Blueprint("rounds", __name__, url_prefix="/dot-kiem-tra")
@@ -46,25 +48,31 @@ except ImportError:
 
 
 # -- helpers ---------------------------------------------------------------------------------
-def _round(round_id: int) -> Round:
-    return db.session.get(Round, round_id) or abort(404, "Không tìm thấy đợt kiểm tra.")
+def _round(round_id: int, *options) -> Round:
+    return db.session.get(Round, round_id, options=options) or abort(404, "Không tìm thấy đợt kiểm tra.")
 
 
 def _report(report_id: int) -> Report:
     # what the report page and the permission checks read, in one query instead of one each
     report = db.session.get(Report, report_id, options=[
         joinedload(Report.round), joinedload(Report.criterion).joinedload(Criterion.area),
-        joinedload(Report.unit), joinedload(Report.author), joinedload(Report.review)],
+        joinedload(Report.unit), joinedload(Report.author), joinedload(Report.review), joinedload(Report.frozen),
+        joinedload(Report.comments).joinedload(ReportComment.author)],  # the one collection joined
     ) or abort(404, "Không tìm thấy báo cáo.")
     deny_unless(S.can_view_report(current_user, report))
     return report
 
 
-def _refuse(message: str, back: str, status: int = 422):
-    """A rule refused the request: say so plainly, save nothing."""
+def _refuse(message: str, back: str, status: int = 422, error_target: str | None = None):
+    """A rule refused the request: say so plainly, save nothing. `error_target`: where an htmx
+    form shows its refusal (its section stays as it is, with what was typed)."""
     db.session.rollback()
     if is_htmx():
-        return error_response(status, message)
+        response = error_response(status, message)
+        if error_target:
+            response = make_response(response)
+            response.headers["HX-Retarget"], response.headers["HX-Reswap"] = error_target, "innerHTML"
+        return response
     flash(message, "error")
     return redirect(back, code=303)
 
@@ -119,23 +127,34 @@ def _chosen_catalogue(form: RoundForm) -> Catalogue | None:
     return None
 
 
+def _carry_team(form: RoundForm, kind: str) -> Round | None:
+    """Leader, members and the round to inherit reports from, as the latest round of `kind` had
+    them (nothing chosen when there is none). Returns that round."""
+    last = db.session.scalar(select(Round).where(Round.kind == kind).order_by(Round.start_on.desc()).limit(1))
+    form.previous_id.data = last.id if last else 0
+    form.leader_id.data = (last.leader_id or 0) if last else 0
+    form.member_ids.data = [m.id for m in last.members] if last else []
+    return last
+
+
 @bp.route("/moi", methods=["GET", "POST"])
 @require(*R.MANAGERS)
 def create():
     form = RoundForm()
     _fill_round_form(form, None)
+    source = None
     if request.method == "GET":
-        # the team, leader and kind carried over from the previous round (of the kind asked for)
-        kind = request.args.get("loai")
-        stmt = select(Round).order_by(Round.start_on.desc()).limit(1)
-        last = db.session.scalar(stmt.where(Round.kind == kind) if kind in KINDS else stmt)
-        form.previous_id.data = last.id if last else 0
-        if last is not None:
-            form.kind.data = last.kind
-            form.leader_id.data = last.leader_id or 0
-            form.member_ids.data = [m.id for m in last.members]
-        elif kind in KINDS:
-            form.kind.data = kind
+        # The kind asked for (?loai=, or the form's own select when it changes), else the kind of
+        # the latest round; the team comes from the previous round of that kind. Changing the kind
+        # on the form asks again (htmx) and swaps the team fields only.
+        kind = request.args.get("loai") or request.args.get("kind")
+        if kind not in KINDS:
+            latest = db.session.scalar(select(Round.kind).order_by(Round.start_on.desc()).limit(1))
+            kind = latest if latest in KINDS else next(iter(KINDS))
+        form.kind.data = kind
+        source = _carry_team(form, kind)
+        if is_htmx():
+            return render("rounds/round_form.html", "team", form=form, rnd=None, source=source, kind=kind)
         current = catalogue_services.current_catalogue()
         form.catalogue_id.data = current.id if current else None
     warnings = []
@@ -159,7 +178,8 @@ def create():
                 previous=db.session.get(Round, form.previous_id.data) if form.previous_id.data else None)
             return _commit(f"Đã tạo đợt kiểm tra “{rnd.name}” (dự thảo).", url_for("rounds.show", round_id=rnd.id))
     status = 422 if form.errors or warnings else 200
-    return render("rounds/round_form.html", form=form, rnd=None, status=status, warnings=warnings)
+    return render("rounds/round_form.html", form=form, rnd=None, status=status, warnings=warnings, source=source,
+                  kind=form.kind.data)
 
 
 @bp.route("/<int:round_id>/sua", methods=["GET", "POST"])
@@ -198,27 +218,33 @@ def edit(round_id):
 
 @bp.get("/<int:round_id>")
 def show(round_id):
-    """The round at a glance: progress per area and unit, the matrix, drill-down by area."""
-    rnd = _round(round_id)
+    """The round at a glance: what blocks closing (a page at a time), progress per area and unit,
+    the matrix with drill-down by area (a page at a time). Read from one light row per report
+    (overview), never the round's reports as objects."""
+    rnd = _round(round_id, joinedload(Round.catalogue))  # its label heads the page
     if not S.can_read_round(current_user, rnd):
         return redirect(url_for("rounds.mine", round_id=rnd.id))
     area_id = request.args.get("linh_vuc", type=db_int)
-    reports = S.round_reports(rnd.id)
-    rows = [r for r in reports if r.item.area_id == area_id] if area_id else []
-    scores = None
-    if any(r.item.max_points is not None for r in reports):
-        own_areas, own = S.round_scores(reports)
-        appraised_areas, appraised = S.round_scores(reports, appraised=True)
-        scores = {"own_areas": own_areas, "own": own, "appraised_areas": appraised_areas, "appraised": appraised}
+    ov = overview.overview(rnd)
     if wants_export():
-        return export_response(export_lists.round_progress(rnd, S.area_progress(reports), S.unit_progress(reports),
-                                                           S.PHASES), f"Tiến độ {rnd.name}")
-    return render("rounds/show.html", "drill" if area_id else None, rnd=rnd, reports=reports,
-                  areas=S.area_progress(reports), units=S.unit_progress(reports), rows=rows,
-                  area_id=area_id, scores=scores, phases=S.PHASES, transitions=S.TRANSITIONS, labels=S.TRANSITION_LABELS,
-                  can_manage=S.is_manager(current_user), is_admin=current_user.has_role(R.ADMIN),
-                  blockers=S.close_blockers(rnd, reports) if rnd.state in ("open", "review") else [],
-                  assignment_changes=S.assignment_changes(rnd, reports) if S.is_manager(current_user) else [],
+        return export_response(export_lists.round_progress(rnd, ov.areas, ov.units, S.PHASES), f"Tiến độ {rnd.name}")
+    manager = S.is_manager(current_user)
+    ctx = {"rnd": rnd, "area_id": area_id, "can_manage": manager,
+           "blockers": paginate_list(ov.blockers) if rnd.state in ("open", "review") else None}
+    if area_id:
+        ctx["drill"] = drill = paginate_list(ov.in_area(area_id), param="page_lv")
+        ctx["rows"] = overview.reports_by_id([x.id for x in drill.items])
+    # an htmx request names the part it replaces: the drill-down, or a page of the blockers
+    part = {"drill": "drill", "blockers": "blockers"}.get(request.headers.get("HX-Target", ""))
+    part = part or ("drill" if area_id else None)
+    if part == "blockers" and ctx["blockers"] is None:  # a round that is not open has none to page
+        part = None
+    if part and wants_fragment():
+        return render("rounds/show.html", part, **ctx)
+    return render("rounds/show.html", **ctx, areas=ov.areas, units=ov.units, scores=ov.scores(),
+                  unassigned=ov.unassigned_codes, phases=S.PHASES, transitions=S.TRANSITIONS,
+                  labels=S.TRANSITION_LABELS, is_admin=current_user.has_role(R.ADMIN),
+                  assignment_changes=S.assignment_changes(rnd, ov.lines) if manager else [],
                   reopen_form=ReopenForm(), form=EmptyForm(), today=today)
 
 
@@ -325,7 +351,7 @@ def bulk(round_id):
 
 
 # -- reports ---------------------------------------------------------------------------------
-def _report_page(report: Report, *, form=None, review_form=None, status=200, block=None, evidence_message="",
+def _report_page(report: Report, *, form=None, review_form=None, status=200, block=None, section_message="",
                  finding_form=None, remedy_form=None):
     user = current_user
     rnd = report.round
@@ -344,11 +370,11 @@ def _report_page(report: Report, *, form=None, review_form=None, status=200, blo
 
     findings = [f for f in S.findings_for_round(rnd.id, with_remedies=True) if f.source_id == report.id]
     return render("rounds/report.html", block, report=report, rnd=rnd, form=form, review_form=review_form,
-                  evidence_message=evidence_message, sent_file_ids=S.sent_file_ids(report),
+                  section_message=section_message, sent_file_ids=S.sent_file_ids(report),
                   sent_document_ids=S.sent_document_ids(report),
                   walk=S.can_read_round(user, rnd),  # the walk itself loads after the page (queue_walk)
                   history=history(report.versions), can_withdraw=S.can_withdraw(user, report),
-                  can_add_evidence=S.can_add_evidence(user, report),
+                  can_add_evidence=S.can_add_evidence(user, report), can_comment=S.can_comment(user, report),
                   can_edit=S.can_edit_report(user, report), can_review=S.can_review(user, report),
                   can_decide=(S.can_decide(user, report) and report.state == "draft"
                               and today() > rnd.report_deadline),
@@ -367,6 +393,14 @@ def _report_page(report: Report, *, form=None, review_form=None, status=200, blo
 @bp.get("/bao-cao/<int:report_id>")
 def report(report_id):
     return _report_page(_report(report_id))
+
+
+@bp.get("/bao-cao/<int:report_id>/lich-su")
+def report_history(report_id):
+    """The report's history panel (its review, documents and clarifications too), loaded when
+    opened, for whoever may open the report."""
+    report = _report(report_id)
+    return history_page(report, record_history(report), url_for("rounds.report", report_id=report.id))
 
 
 @bp.post("/bao-cao/<int:report_id>")
@@ -389,6 +423,31 @@ def save_report(report_id):
     return _commit("Đã lưu bản nháp báo cáo.", back)
 
 
+@bp.post("/bao-cao/<int:report_id>/tu-luu")
+def autosave(report_id):
+    """The draft saved as the author types (htmx, two seconds after the last key): a line for the
+    page's status region and the record's new version (out of band), never a page. The version
+    sent must be current: a concurrent edit gets the usual 409 and nothing is overwritten. A
+    report the author may no longer edit (sent, or the round no longer takes it) is not saved."""
+    report = _report(report_id)
+    _refuse_if_closed(report.round)
+    deny_unless(report.author_id == current_user.id)
+    if not S.can_edit_report(current_user, report):
+        return error_response(409, "Báo cáo không còn sửa được (đã gửi cho đoàn kiểm tra hoặc đợt đã hết nhận "
+                                   "báo cáo) nên không tự lưu; nội dung vừa gõ chưa được lưu.")
+    form = ReportForm()
+    if not form.validate_on_submit():
+        return error_response(422, "Chưa tự lưu: " + (_form_errors(form) or "dữ liệu không hợp lệ."))
+    check_version(report, form.version.data)
+    try:
+        S.save_report(report, form.data, submit=False, user=current_user)
+    except S.RuleError as exc:
+        db.session.rollback()
+        return error_response(422, f"Chưa tự lưu: {exc.message}")
+    commit_or_conflict()
+    return render("rounds/_autosaved.html", report=report, at=to_local(now_utc()))
+
+
 def _report_action(report_id, may_act):
     """Load a report for a change: 409 if its round is closed, 403 unless may_act(user, report).
     Returns the report and the page to go back to."""
@@ -398,14 +457,18 @@ def _report_action(report_id, may_act):
     return report, url_for("rounds.report", report_id=report.id)
 
 
-def _evidence_done(report: Report, message: str, back: str):
-    """Evidence changed: an htmx request gets the evidence section alone (the report form on the
-    page keeps whatever was typed); a plain form post goes back to the page."""
+def _section_done(report: Report, message: str, back: str, block: str = "evidence"):
+    """Evidence or comments changed: an htmx request gets that section alone (the report form on
+    the page keeps whatever was typed); a plain form post goes back to the page."""
     if not is_htmx():
         return _commit(message, back)
     commit_or_conflict(unique_clash=True)
     db.session.expire_all()
-    return _report_page(db.session.get(Report, report.id), block="evidence", evidence_message=message)
+    return _report_page(db.session.get(Report, report.id), block=block, section_message=message)
+
+
+def _evidence_done(report: Report, message: str, back: str):
+    return _section_done(report, message, back)
 
 
 def _author_action(report_id):
@@ -422,7 +485,7 @@ def upload(report_id):
     try:
         saved = S.add_files(report, uploads, current_user)
     except S.RuleError as exc:
-        return _refuse(exc.message, back)
+        return _refuse(exc.message, back, error_target="#upload-error")
     return _evidence_done(report, f"Đã tải lên {len(saved)} tệp minh chứng.", back)
 
 
@@ -466,11 +529,11 @@ def add_document(report_id):
     report, back = _report_action(report_id, S.can_add_evidence)
     form = DocumentForm()
     if not form.validate_on_submit():
-        return _refuse(_form_errors(form) or "Dữ liệu văn bản không hợp lệ.", back)
+        return _refuse(_form_errors(form) or "Dữ liệu văn bản không hợp lệ.", back, error_target="#document-error")
     try:
         S.add_document(report, form.number.data, form.issued_on.data, form.summary.data)
     except S.RuleError as exc:
-        return _refuse(exc.message, back)
+        return _refuse(exc.message, back, error_target="#document-error")
     return _evidence_done(report, "Đã thêm văn bản minh chứng.", back)
 
 
@@ -482,6 +545,20 @@ def remove_document(report_id, doc_id):
     except S.RuleError as exc:
         return _refuse(exc.message, back)
     return _evidence_done(report, "Đã xóa văn bản minh chứng.", back)
+
+
+@bp.post("/bao-cao/<int:report_id>/y-kien")
+def comment(report_id):
+    """A working note by the author or a coordinator; the comments section swaps alone."""
+    report, back = _report_action(report_id, S.can_comment)
+    form = MessageForm()
+    if not form.validate_on_submit():
+        return _refuse(_form_errors(form) or "Vui lòng nhập nội dung ý kiến.", back, error_target="#comment-error")
+    try:
+        S.add_comment(report, current_user, form.body.data)
+    except S.RuleError as exc:
+        return _refuse(exc.message, back, error_target="#comment-error")
+    return _section_done(report, "Đã gửi ý kiến.", back, block="comments")
 
 
 @bp.post("/bao-cao/<int:report_id>/rut-lai")
@@ -604,10 +681,12 @@ def allow_late(report_id):
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        S.allow_late(report, current_user)
+        allowed = S.allow_late(report, current_user)
     except S.RuleError as exc:
         return _refuse(exc.message, back)
     name = report.author.full_name if report.author else ""
+    if not allowed:
+        return _commit(f"{name} đã được cho phép gửi muộn báo cáo này từ trước.", back, "info")
     return _commit(f"Đã cho phép {name} gửi muộn báo cáo này (sẽ được đánh dấu trễ hạn).", back)
 
 

@@ -72,6 +72,14 @@ def can_add_evidence(user, report: Report) -> bool:
     return author_may_write and is_coordinator(user, report)
 
 
+def can_comment(user, report: Report) -> bool:
+    """Working notes on a report: its author and the people who coordinate its criterion, while
+    the round is not closed (the lead alone submits)."""
+    if report.round.state == "closed":
+        return False
+    return (report.author_id is not None and report.author_id == user.id) or is_coordinator(user, report)
+
+
 def can_edit_report(user, report: Report) -> bool:
     """The author writes while the report is theirs: a draft in an open round (or in review when
     the secretariat allowed it late), or while a clarification is asked. A sent report is frozen."""

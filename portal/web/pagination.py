@@ -1,4 +1,9 @@
+"""A page at a time: of a select (the database counts), or of rows a page has loaded anyway
+for its figures (no second query). Both give the same object the shared pager macro reads."""
+from math import ceil
+
 from flask import request
+from flask_sqlalchemy.pagination import Pagination
 
 from portal.extensions import db
 from portal.web.params import db_int
@@ -6,10 +11,35 @@ from portal.web.params import db_int
 PER_PAGE = 50
 
 
-def paginate(stmt, per_page: int = PER_PAGE):
-    """A page of a select; a bad ?page= falls back to page 1 instead of an error."""
+def page_number(param: str = "page") -> int:
+    """?page= as a number ≥ 1; a bad value is page 1, never an error."""
     try:
-        page = max(1, db_int(request.args.get("page", 1)))
+        return max(1, db_int(request.args.get(param, 1)))
     except ValueError:
-        page = 1
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+        return 1
+
+
+def paginate(stmt, per_page: int = PER_PAGE, param: str = "page", total: int | None = None):
+    """A page of a select; a bad ?page= falls back to page 1 instead of an error. `total`: the
+    number of rows when the page has counted them already (no count query)."""
+    if total is None:
+        return db.paginate(stmt, page=page_number(param), per_page=per_page, error_out=False)
+    number = min(page_number(param), max(1, ceil(total / per_page)))  # past the end: the last page
+    page = db.paginate(stmt, page=number, per_page=per_page, error_out=False, count=False)
+    page.total = total
+    return page
+
+
+class ListPagination(Pagination):
+    def _query_items(self):
+        rows = self._query_args["rows"]
+        return list(rows[self._query_offset:self._query_offset + self.per_page])
+
+    def _query_count(self) -> int:
+        return len(self._query_args["rows"])
+
+
+def paginate_list(rows, per_page: int = PER_PAGE, param: str = "page") -> ListPagination:
+    """A page of a list; a page number past the end shows the last page."""
+    last = max(1, ceil(len(rows) / per_page))
+    return ListPagination(page=min(page_number(param), last), per_page=per_page, error_out=False, rows=rows)

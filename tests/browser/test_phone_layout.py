@@ -34,12 +34,17 @@ def test_author_reads_and_submits_a_report_on_a_phone(phone, live_server, app):
 
     login(page, live_server, "vp.thu")
     expect(page.locator(".topbar")).to_contain_text("Phạm Thị Thu")  # the name stays visible
+    # the top bar is two rows: name + menu, then notifications and logout on one line
+    bell = page.locator("#notif-bell").bounding_box()
+    logout = page.get_by_role("button", name="Đăng xuất").bounding_box()
+    assert abs(bell["y"] - logout["y"]) < bell["height"], "“Đăng xuất” wrapped onto a row of its own"
     nav = page.get_by_role("navigation", name="Điều hướng chính")
     expect(nav).to_be_hidden()
     menu = page.get_by_role("button", name="Menu")
     menu.click()
     expect(menu).to_have_attribute("aria-expanded", "true")
     expect(nav.get_by_role("link", name="Đợt kiểm tra")).to_be_visible()
+    expect(nav.get_by_role("link", name="Đổi mật khẩu")).to_be_visible()  # moved from the top bar
     page.keyboard.press("Escape")
     expect(nav).to_be_hidden()
     _no_side_scroll(page)

@@ -49,6 +49,14 @@
   var announcer = null;
   document.addEventListener("htmx:afterSettle", function (event) {
     var source = event.detail.requestConfig && event.detail.requestConfig.elt;
+    // A pager link (the _macros pager with a target) was replaced with its list: the focus goes
+    // to the new page's count ("Hiển thị 51–100 / …"), which a screen reader then reads.
+    if (source && source.matches && source.matches("a[data-pager]")) {
+      var list = document.querySelector(source.getAttribute("hx-target"));
+      var where = list ? list.querySelector(".count[tabindex]") : null;
+      if (where) where.focus();
+      return;
+    }
     if (!source || !source.closest || !source.closest("form[role=search]")) return;
     var count = document.querySelector("main .count[aria-live]");
     if (!count) return;
@@ -61,6 +69,20 @@
     }
     announcer.textContent = count.textContent.replace(/\s+/g, " ").trim();
   });
+
+  // History panels (details.history) load their table when first opened: the panel's status
+  // line says it is loading, then how many changes arrived (the table itself is not read out).
+  function historyStatus(event, text) {
+    var source = (event.detail.requestConfig && event.detail.requestConfig.elt) || event.detail.elt;
+    if (!source || !source.matches || !source.matches("details.history")) return;
+    var status = source.querySelector("[data-history-status]");
+    var count = source.querySelector(".history-count");
+    if (status) status.textContent = text || (count ? count.textContent.trim() : "");
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    historyStatus(event, "Đang tải lịch sử thay đổi…");
+  });
+  document.addEventListener("htmx:afterSettle", function (event) { historyStatus(event); });
 
   // Upload progress bars: <progress data-upload-progress> inside an hx-encoding multipart form.
   document.addEventListener("htmx:xhr:progress", function (event) {
@@ -231,11 +253,54 @@
   var dirty = new Set();
   document.addEventListener("input", function (event) {
     var form = event.target.form;
-    if (form && form.hasAttribute("data-warn-unsaved")) dirty.add(form);
+    if (form && form.hasAttribute("data-warn-unsaved")) {
+      dirty.add(form);
+      form._edits = (form._edits || 0) + 1;
+    }
   });
   document.addEventListener("submit", function (event) {
     dirty.delete(event.target);
   }, true);
+
+  // Forms marked data-autosave post themselves (htmx, hx-trigger on the form) as the author types;
+  // their buttons stay plain posts. The two never race on the record's version: once the form is
+  // being submitted no autosave starts, and one in flight is waited for (its reply carries the
+  // version the submission must send). After a refusal (409: someone else saved, or the report was
+  // sent meanwhile) autosave stops and the message stays in the status region.
+  function autosaving(elt) { return elt && elt.hasAttribute && elt.hasAttribute("data-autosave"); }
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!autosaving(form)) return;
+    form.setAttribute("data-submitting", "1");
+    if (form.classList.contains("htmx-request")) {
+      event.preventDefault();
+      var submitter = event.submitter;
+      form.addEventListener("htmx:afterRequest", function () {
+        if (form.requestSubmit) form.requestSubmit(submitter && submitter.form === form ? submitter : undefined);
+        else form.submit();
+      }, { once: true });
+    }
+  }, true);
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-submitting]").forEach(function (f) { f.removeAttribute("data-submitting"); });
+  });
+  document.addEventListener("htmx:confirm", function (event) {
+    var form = event.detail.elt;
+    if (autosaving(form) && (form.hasAttribute("data-submitting") || form.hasAttribute("data-autosave-stopped"))) {
+      event.preventDefault();
+    }
+  });
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = event.detail.elt;
+    if (autosaving(form)) form._editsSent = form._edits || 0;
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (!autosaving(form)) return;
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (status === 200 && (form._edits || 0) === form._editsSent) dirty.delete(form);  // all typed is saved
+    if (status === 409) form.setAttribute("data-autosave-stopped", "1");
+  });
   window.addEventListener("beforeunload", function (event) {
     dirty.forEach(function (form) { if (!document.body.contains(form)) dirty.delete(form); });
     if (dirty.size) {

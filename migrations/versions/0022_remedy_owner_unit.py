@@ -1,14 +1,14 @@
 """remedies owned by a unit (owner_unit_id, exactly one owner); ward setting for the first
 remedy's default deadline
 
-Revision ID: 0021_remedy_owner_unit
-Revises: 0020_adhoc_client_id
+Revision ID: 0022_remedy_owner_unit
+Revises: 0021_report_comment
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0021_remedy_owner_unit"
-down_revision = "0020_adhoc_client_id"
+revision = "0022_remedy_owner_unit"
+down_revision = "0021_report_comment"
 branch_labels = None
 depends_on = None
 
