@@ -30,7 +30,7 @@ def downgrade():
     # a unit's remedies have no person to fall back to: they cannot survive the downgrade
     op.execute("DELETE FROM remedy WHERE owner_id IS NULL")
     with op.batch_alter_table("remedy") as batch_op:
-        batch_op.drop_constraint("ck_remedy_one_owner", type_="check")
+        batch_op.drop_constraint(op.f("ck_remedy_one_owner"), type_="check")
         batch_op.drop_constraint(batch_op.f("fk_remedy_owner_unit_id_unit"), type_="foreignkey")
         batch_op.drop_index(batch_op.f("ix_remedy_owner_unit_id"))
         batch_op.alter_column("owner_id", existing_type=sa.Integer(), nullable=False)
