@@ -35,6 +35,9 @@ def _ensure_pg_database(url: str) -> None:
                               {"n": target.database}).scalar()
         if not exists:
             conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+        # A throwaway test database need not wait for the disk at every commit (each test
+        # reloads the demo ward); durability is not what these tests check.
+        conn.execute(text(f'ALTER DATABASE "{target.database}" SET synchronous_commit = off'))
     admin.dispose()
 
 

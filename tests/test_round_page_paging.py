@@ -57,13 +57,12 @@ def test_an_htmx_page_is_the_list_alone(app, big):
     assert "HX-Request" in frag.headers.get("Vary", "")
 
 
-@pytest.mark.parametrize("page", ["abc", "0", "-3", "99999999999999", "1e3", ""])
-def test_a_bad_page_number_is_never_an_error(app, big, page):
+def test_a_bad_page_number_is_never_an_error(app, big):
     rnd, blockers = big
     client = login_as(app, "vhxh.nhung")
-    r = client.get(f"/dot-kiem-tra/{rnd.id}?page={page}")
-    assert r.status_code == 200
-    assert _links(r.get_data(as_text=True)) == blockers[:50]
+    for page in ("abc", "0", "-3", "99999999999999", "1e3", ""):
+        r = client.get(f"/dot-kiem-tra/{rnd.id}?page={page}")
+        assert r.status_code == 200 and _links(r.get_data(as_text=True)) == blockers[:50], page
 
 
 def test_a_page_past_the_end_shows_the_last_page(app, big):

@@ -122,11 +122,16 @@ def summary_pdf(round_id, fmt="pdf"):
 
 @bp.route("/dot/<int:round_id>/bien-ban/<int:unit_id>.<fmt>", methods=["GET"])
 def minutes_pdf(round_id, unit_id, fmt="pdf"):
+    return _unit_document(round_id, unit_id, fmt, documents.minutes_context)
+
+
+def _unit_document(round_id, unit_id, fmt, build, *args):
+    """One unit's document of a round: `build(round_id, unit_id, *args)` gives its context."""
     rnd = _readable_round(round_id)
     _fmt(fmt)
     unit = db.session.get(Unit, unit_id) or abort(404, "Không tìm thấy đơn vị.")
-    document = documents.minutes_context(rnd.id, unit.id)
-    db.session.commit()
+    document = build(rnd.id, unit.id, *args)
+    db.session.commit()  # never hold a transaction open while rendering
     return _send(document, fmt)
 
 
@@ -344,12 +349,7 @@ def self_report(round_id, unit_id, fmt="pdf"):
     """A unit's self-inspection report (the unit issues it, its head signs)."""
     from . import unit_documents
 
-    rnd = _readable_round(round_id)
-    _fmt(fmt)
-    unit = db.session.get(Unit, unit_id) or abort(404, "Không tìm thấy đơn vị.")
-    document = unit_documents.self_report(rnd.id, unit.id)
-    db.session.commit()
-    return _send(document, fmt)
+    return _unit_document(round_id, unit_id, fmt, unit_documents.self_report)
 
 
 @bp.get("/dot/<int:round_id>/ket-luan/<int:unit_id>.<fmt>")
@@ -357,12 +357,7 @@ def conclusion(round_id, unit_id, fmt="pdf"):
     """Thông báo kết luận kiểm tra to one unit."""
     from . import unit_documents
 
-    rnd = _readable_round(round_id)
-    _fmt(fmt)
-    unit = db.session.get(Unit, unit_id) or abort(404, "Không tìm thấy đơn vị.")
-    document = unit_documents.conclusion(rnd.id, unit.id, request.args.get("so", ""))
-    db.session.commit()
-    return _send(document, fmt)
+    return _unit_document(round_id, unit_id, fmt, unit_documents.conclusion, request.args.get("so", ""))
 
 
 @bp.get("/nam/<int:year>/bao-cao.<fmt>")

@@ -31,7 +31,7 @@ from . import overview, queue_walk
 from . import services as S
 from .forms import (DocumentForm, EvaluationForm, FindingForm, MessageForm, ReopenForm, ReportForm,
                     ReviewForm, RoundForm)
-from .models import KINDS, RATINGS, Evaluation, Report, Round
+from .models import KINDS, RATINGS, Evaluation, Report, ReportComment, Round
 
 QUEUE_PER_PAGE = 50
 bp = Blueprint("rounds", __name__, url_prefix="/dot-kiem-tra")
@@ -57,7 +57,8 @@ def _report(report_id: int) -> Report:
     # what the report page and the permission checks read, in one query instead of one each
     report = db.session.get(Report, report_id, options=[
         joinedload(Report.round), joinedload(Report.criterion).joinedload(Criterion.area),
-        joinedload(Report.unit), joinedload(Report.author), joinedload(Report.review)],
+        joinedload(Report.unit), joinedload(Report.author), joinedload(Report.review), joinedload(Report.frozen),
+        joinedload(Report.comments).joinedload(ReportComment.author)],  # the one collection joined
     ) or abort(404, "Không tìm thấy báo cáo.")
     deny_unless(S.can_view_report(current_user, report))
     return report

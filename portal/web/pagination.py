@@ -19,9 +19,15 @@ def page_number(param: str = "page") -> int:
         return 1
 
 
-def paginate(stmt, per_page: int = PER_PAGE, param: str = "page"):
-    """A page of a select; a bad ?page= falls back to page 1 instead of an error."""
-    return db.paginate(stmt, page=page_number(param), per_page=per_page, error_out=False)
+def paginate(stmt, per_page: int = PER_PAGE, param: str = "page", total: int | None = None):
+    """A page of a select; a bad ?page= falls back to page 1 instead of an error. `total`: the
+    number of rows when the page has counted them already (no count query)."""
+    if total is None:
+        return db.paginate(stmt, page=page_number(param), per_page=per_page, error_out=False)
+    number = min(page_number(param), max(1, ceil(total / per_page)))  # past the end: the last page
+    page = db.paginate(stmt, page=number, per_page=per_page, error_out=False, count=False)
+    page.total = total
+    return page
 
 
 class ListPagination(Pagination):
