@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.accounts import roles as R
 from portal.accounts.models import Unit, User
+from portal.audit import recorder
 from portal.audit.panel import history_page
 from portal.audit.queries import record_history
 from portal.catalogue import services as catalogue_services
@@ -31,7 +32,7 @@ from . import overview, queue_walk
 from . import services as S
 from .forms import (DocumentForm, EvaluationForm, FindingForm, MessageForm, ReopenForm, ReportForm,
                     ReviewForm, RoundForm)
-from .models import KINDS, RATINGS, Evaluation, Report, Round
+from .models import KINDS, RATINGS, Evaluation, Report, ReportComment, Round
 
 QUEUE_PER_PAGE = 50
 bp = Blueprint("rounds", __name__, url_prefix="/dot-kiem-tra")
@@ -57,7 +58,8 @@ def _report(report_id: int) -> Report:
     # what the report page and the permission checks read, in one query instead of one each
     report = db.session.get(Report, report_id, options=[
         joinedload(Report.round), joinedload(Report.criterion).joinedload(Criterion.area),
-        joinedload(Report.unit), joinedload(Report.author), joinedload(Report.review)],
+        joinedload(Report.unit), joinedload(Report.author), joinedload(Report.review), joinedload(Report.frozen),
+        joinedload(Report.comments).joinedload(ReportComment.author)],  # the one collection joined
     ) or abort(404, "Không tìm thấy báo cáo.")
     deny_unless(S.can_view_report(current_user, report))
     return report
@@ -438,6 +440,7 @@ def autosave(report_id):
     if not form.validate_on_submit():
         return error_response(422, "Chưa tự lưu: " + (_form_errors(form) or "dữ liệu không hợp lệ."))
     check_version(report, form.version.data)
+    recorder.name_updates("autosave")  # the history reads a typing session as one line
     try:
         S.save_report(report, form.data, submit=False, user=current_user)
     except S.RuleError as exc:
