@@ -32,6 +32,9 @@ AREAS = (
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    from portal.web.params import DbIntConverter
+
+    app.url_map.converters["int"] = DbIntConverter  # an id no column holds is a 404, not a 500
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(build_config(app.instance_path))
     if test_config:

@@ -161,7 +161,7 @@ def _fresh_g_per_request(app):
     from flask import g
 
     def reset():
-        for key in ("_login_user", "ward"):
+        for key in ("_login_user", "ward", "audit_update_action"):
             g.pop(key, None)
 
     app.before_request_funcs.setdefault(None, []).insert(0, reset)

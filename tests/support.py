@@ -26,14 +26,16 @@ def login_as(app, username):
 
 
 class QueryCounter:
-    """Counts SQL statements sent to the database inside a `with` block."""
+    """Counts (and keeps) the SQL statements sent to the database inside a `with` block."""
 
     def __init__(self, engine):
         self.engine = engine
         self.count = 0
+        self.statements: list[str] = []
 
-    def _on_execute(self, *_args):
+    def _on_execute(self, _conn, _cursor, statement, *_args):
         self.count += 1
+        self.statements.append(statement)
 
     def __enter__(self):
         from sqlalchemy import event

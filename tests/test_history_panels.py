@@ -3,7 +3,7 @@ no change-log query; opening it loads the table from a route of the record's own
 which checks the record page's permission; without JavaScript the panel's link opens the same
 history as a page of its own."""
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from portal.extensions import db
 from portal.iso.models import SampleCheck
@@ -11,7 +11,7 @@ from portal.rounds import services as RS
 
 from tests.findings_support import demo_ids
 from tests.rounds_factory import make_round, person
-from tests.support import HTMX, login_as
+from tests.support import HTMX, QueryCounter, login_as
 
 
 def _report():
@@ -56,31 +56,19 @@ def panel(request, app):
     return page, history, allowed, refused
 
 
-def _statements(client, url, **kwargs):
-    seen = []
-
-    def record(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    db.session.remove()
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        response = client.get(url, **kwargs)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    return response, seen
-
-
 def test_page_carries_a_closed_panel_and_reads_no_change_log(app, panel):
     page, history, allowed, _refused = panel
-    response, statements = _statements(login_as(app, allowed), page)
+    client = login_as(app, allowed)
+    db.session.remove()
+    with QueryCounter(db.engine) as counter:
+        response = client.get(page)
     assert response.status_code == 200
     html = response.text
     assert (f'<details class="history" hx-get="{history}" hx-trigger="toggle once" '
             f'hx-target="find .history-body" hx-swap="innerHTML">') in html
     assert f'<a href="{history}">Xem lịch sử thay đổi</a>' in html  # without JavaScript
     assert 'role="status" aria-live="polite" data-history-status' in html  # what arrived, said aloud
-    assert not [s for s in statements if "change_log" in s], "the page itself read the change log"
+    assert not [s for s in counter.statements if "change_log" in s], "the page itself read the change log"
 
 
 def test_htmx_gets_the_table_alone(app, panel):

@@ -46,6 +46,7 @@ ROUTES = [
     ("POST", "/iso/boc-mau/{c}/hoan-thanh", INSPECTOR),
     ("POST", "/iso/boc-mau/{c}/ton-tai/{f}/bien-phap", INSPECTOR | MANAGERS),
     ("GET", "/iso/boc-mau/{c}/ket-qua.pdf", READ_CHECKS),
+    ("GET", "/iso/boc-mau/{c}/ket-qua.docx", READ_CHECKS),
 ]
 
 

@@ -118,3 +118,29 @@ def test_a_refused_value_is_said_and_not_saved(app, report):
     r = _autosave(login_as(app, "vp.thu"), report, report.version, indicator_value="nhiều")
     assert r.status_code == 422 and "Chưa tự lưu" in r.get_data(as_text=True)
     assert _reload(report).done_text == ""
+
+
+def test_a_typing_session_reads_as_one_history_line_and_the_log_keeps_every_save(app, report):
+    from sqlalchemy import func, select
+
+    from portal.audit.models import ChangeLog
+
+    thu = login_as(app, "vp.thu")
+    version = report.version
+    for text in ("Đang tổ", "Đang tổ chức hội nghị", "Đang tổ chức hội nghị tuyên truyền."):
+        assert _autosave(thu, report, version, done_text=text).status_code == 200
+        version = _reload(report).version
+    logged = db.session.scalar(select(func.count()).select_from(ChangeLog).where(
+        ChangeLog.object_type == "report", ChangeLog.object_id == str(report.id), ChangeLog.action == "autosave"))
+    assert logged == 3  # the log is append-only: every save is there
+
+    history = thu.get(f"/dot-kiem-tra/bao-cao/{report.id}/lich-su", headers=HTMX).get_data(as_text=True)
+    assert history.count("Tự lưu bản nháp (3 lần)") == 1 and "Tự lưu bản nháp</" not in history
+    # one line from the value before the first save to the value after the last
+    assert "Đang tổ chức hội nghị tuyên truyền." in history and ">Đang tổ chức hội nghị<" not in history
+
+    # a save by hand afterwards stays a line of its own
+    r = thu.post(f"/dot-kiem-tra/bao-cao/{report.id}", data={**DRAFT, "version": version, "done_text": "Xong."})
+    assert r.status_code in (200, 303)
+    history = thu.get(f"/dot-kiem-tra/bao-cao/{report.id}/lich-su", headers=HTMX).get_data(as_text=True)
+    assert "Tự lưu bản nháp (3 lần)" in history and "Xong." in history

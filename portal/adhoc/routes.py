@@ -1,5 +1,5 @@
-"""Sổ theo dõi kiểm tra đột xuất: list, record, minutes (files and the ND30 PDF), Excel."""
-from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
+"""Sổ theo dõi kiểm tra đột xuất: list, record, minutes (files, and the ND30 minutes in PDF and Word), Excel."""
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -12,6 +12,7 @@ from portal.audit.recorder import log_event
 from portal.evidence.models import StoredFile
 from portal.exports.xlsx import Sheet, build_workbook, xlsx_response
 from portal.extensions import db
+from portal.pdf.send import send_document
 from portal.settings.models import get_settings
 from portal.text import nfc
 from portal.timeutil import today
@@ -23,6 +24,7 @@ from portal.web.nav import nav
 from portal.web.pagination import paginate
 from portal.web.params import db_int
 
+from . import minutes
 from . import services as S
 from .forms import EntryForm, MinutesForm
 from .models import SUBJECT_KINDS, AdhocEntry
@@ -181,41 +183,19 @@ def file(entry_id: int, file_id: int):
 
 @bp.get("/<int:entry_id>/bien-ban.pdf")
 def minutes_pdf(entry_id: int):
-    from portal.reports.common import ward_running_name
-    from portal.pdf import render_pdf
+    return _minutes(entry_id, "pdf")
 
-    entry = _load(entry_id)
-    ward = get_settings()
-    from portal.settings.documents import profile
 
-    team = profile(ward, "minutes")  # minutes are the inspection team's paper (DOCUMENTS.md)
-    doc = {
-        "issuer_parent": team["parent"], "issuer_name": team["issuer"], "number": f"/BB-{team['code']}",
-        "place": ward.place_name, "date": entry.inspected_on, "title": "Biên bản kiểm tra đột xuất",
-        "subtitle": entry.subject_label,
-    }
-    ctx = {
-        "entry": {
-            "inspected_on": entry.inspected_on, "subject": entry.subject, "subject_label": entry.subject_label,
-            "trigger_ref": entry.trigger_ref, "trigger_by": entry.trigger_by,
-            "inspected": entry.inspected_label, "unit_name": entry.unit.name if entry.unit else entry.inspected_label,
-            "lead": entry.lead, "lead_name": entry.lead.full_name if entry.lead else "",
-            "lead_title": entry.lead.position_title if entry.lead else "",
-            "members": [(m.full_name, m.position_title) for m in entry.members],
-            "content": entry.content, "result": entry.result, "violations": entry.violations,
-            "handling": entry.handling, "representative": entry.unit_representative,
-            "person": entry.person.full_name if entry.person else "",
-            "files": [f.original_name for f in entry.files],
-        },
-        "ward_name": ward.ward_name,
-        "ward_running": ward_running_name(ward),  # "phường Thành Sen" in running text (ND 30)
-    }
-    ctx["entry"].pop("lead")
+@bp.get("/<int:entry_id>/bien-ban.docx")
+def minutes_docx(entry_id: int):
+    return _minutes(entry_id, "docx")
+
+
+def _minutes(entry_id: int, fmt: str):
+    """The entry's minutes in PDF or Word: one Document (portal.adhoc.minutes), the entry's readers."""
+    document = minutes.build(_load(entry_id))
     db.session.commit()  # release the read transaction before the slow render
-    pdf = render_pdf("adhoc/minutes_pdf.html", doc=doc, **ctx)
-    response = make_response(pdf)
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'inline; filename="bien-ban-kiem-tra-dot-xuat-{entry_id}.pdf"'
-    return response
+    return send_document(document, fmt)
+
 
 from . import offline  # noqa: E402,F401  (routes of entries sent from a phone's outbox)

@@ -69,6 +69,7 @@ MODELS = {
 ACTIONS = {
     "create": "Tạo mới",
     "update": "Sửa",
+    "autosave": "Tự lưu bản nháp",
     "delete": "Xóa",
     "roles": "Đặt vai trò",
     "state": "Chuyển trạng thái",

@@ -256,7 +256,7 @@ def present(entries) -> list[EntryView]:
             ref = _ref_table(table, key, changes, obj)
             if e.action == "handover" and key == "to":
                 view.lines.append(Line(label, names.by_username.get(str(v), GONE)))
-            elif e.action == "update" or (isinstance(v, list) and len(v) == 2 and isinstance(v[0], list)):
+            elif e.action in ("update", "autosave") or (isinstance(v, list) and len(v) == 2 and isinstance(v[0], list)):
                 old, new = _values(v) if len(_values(v)) == 2 else (None, v)
                 view.lines.append(Line(label, _format(table, key, new, names, ref),
                                        _format(table, key, old, names, ref)))
@@ -265,4 +265,55 @@ def present(entries) -> list[EntryView]:
             else:
                 view.lines.append(Line(label, _format(table, key, v, names, ref)))
         views.append(view)
-    return views
+    return fold_autosaves(views)
+
+
+AUTOSAVE_RUN = dt.timedelta(minutes=30)
+
+
+def fold_autosaves(views: list[EntryView]) -> list[EntryView]:
+    """A run of autosaves of one record by one person (each a few seconds of typing, none more
+    than AUTOSAVE_RUN after the one before) reads as one line: each field from its value before
+    the first save to its value after the last, with the time span and the number of saves. The
+    log itself keeps every entry; only the reading is folded."""
+    out: list[EntryView] = []
+    run: list[EntryView] = []
+
+    def same_run(a: EntryView, b: EntryView) -> bool:
+        ea, eb = a.entry, b.entry
+        return (eb.action == "autosave" and (ea.user_id, ea.object_type, ea.object_id) ==
+                (eb.user_id, eb.object_type, eb.object_id) and abs(ea.at - eb.at) <= AUTOSAVE_RUN)
+
+    def flush():
+        if len(run) == 1:
+            out.append(run[0])
+        elif run:
+            out.append(_folded(run))
+        run.clear()
+
+    for view in views:
+        if run and not same_run(run[-1], view):
+            flush()
+        if view.entry.action == "autosave":
+            run.append(view)
+        else:
+            out.append(view)
+    flush()
+    return out
+
+
+def _folded(run: list[EntryView]) -> EntryView:
+    ordered = sorted(run, key=lambda v: v.entry.at)
+    first, last = ordered[0], ordered[-1]
+    lines: dict[str, Line] = {}
+    for view in ordered:
+        for line in view.lines:
+            if line.label in lines:
+                lines[line.label].new = line.new
+            else:
+                lines[line.label] = Line(line.label, line.new, line.old)
+    changed = [ln for ln in lines.values() if ln.old != ln.new]
+    end = last.when.split(" ")[-1] if first.when.split(" ")[0] == last.when.split(" ")[0] else last.when
+    return EntryView(entry=last.entry, when=f"{first.when} – {end}", who=last.who,
+                     action=f"{last.action} ({len(run)} lần)", kind=last.kind, name=last.name,
+                     url=last.url, lines=changed)

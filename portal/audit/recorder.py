@@ -22,6 +22,22 @@ from .names import describe
 MAX_VALUE = 500
 
 
+def name_updates(action: str) -> None:
+    """Record this request's field changes under `action` instead of "update" (e.g. "autosave":
+    the history then folds a run of them into one line, see present.fold_autosaves)."""
+    from flask import g
+
+    g.audit_update_action = action
+
+
+def _update_action() -> str:
+    if not has_request_context():
+        return "update"
+    from flask import g
+
+    return g.get("audit_update_action", "update")
+
+
 def _actor_id():
     if not has_request_context():
         return None
@@ -131,7 +147,7 @@ def _after_flush(session: Session, _ctx):
             changes = _diff(obj)
             if changes:
                 _add_version(obj, changes)
-                rows.append(_row(obj, "update", changes))
+                rows.append(_row(obj, _update_action(), changes))
     for obj in session.deleted:
         if _audited(obj):
             rows.append(_row(obj, "delete", _snapshot(obj)))

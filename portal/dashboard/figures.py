@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -80,18 +81,24 @@ def _reviewed():
     return Review.rating.in_(tuple(RATINGS))
 
 
+_MEASURES = {
+    "submitted": _submitted,
+    "on_time": lambda: and_(_submitted(), Report.late.is_(False)),
+    "late": lambda: and_(_submitted(), Report.late.is_(True)),
+    "pending": lambda: Report.submitted_at.is_(None),
+    "reviewed": _reviewed,
+}
+
+
 def _measure_filter(measure: str | None):
-    return {
-        None: None, "total": None,
-        "submitted": _submitted(),
-        "on_time": and_(_submitted(), Report.late.is_(False)),
-        "late": and_(_submitted(), Report.late.is_(True)),
-        "pending": Report.submitted_at.is_(None),
-        "reviewed": _reviewed(),
-    }[measure]
+    """The condition behind a measure (None for all reports); KeyError for an unknown one."""
+    return None if measure in (None, "total") else _MEASURES[measure]()
 
 
+@cache
 def _aggregates():
+    """The counted columns of every progress figure: built once (building them cost more than
+    running the query), when first used."""
     def total(cond):
         return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
 
@@ -106,39 +113,62 @@ def _counts(row, key, label) -> Counts:
 
 
 def progress(round_id: int, dimension: str) -> list[Counts]:
-    """Progress of a round's reports grouped by area, unit or person (one query)."""
-    base = select().select_from(Report).outerjoin(Review, Review.report_id == Report.id)
-    if dimension == "area":
-        stmt = (base.join(Criterion, Criterion.id == Report.criterion_id).join(Area, Area.id == Criterion.area_id)
-                .add_columns(Area.id, Area.code, Area.name, *_aggregates())
-                .group_by(Area.id, Area.code, Area.name, Area.position).order_by(Area.position))
-        return [_counts(row[3:], row[0], f"{row[1]}. {row[2]}") for row in
-                db.session.execute(stmt.where(Report.round_id == round_id))]
-    if dimension == "unit":
-        stmt = (base.outerjoin(Unit, Unit.id == Report.unit_id).add_columns(Unit.id, Unit.name, *_aggregates())
-                .group_by(Unit.id, Unit.name, Unit.position).order_by(Unit.position.is_(None), Unit.position))
-    elif dimension == "person":
-        stmt = (base.outerjoin(User, User.id == Report.author_id)
-                .add_columns(User.id, User.full_name, *_aggregates())
-                .group_by(User.id, User.full_name).order_by(User.id.is_(None), User.full_name))
-    else:
+    """Progress of a round's reports grouped by area, unit or person."""
+    if dimension not in DIMENSIONS:
         raise ValueError(dimension)
-    return [_counts(row[2:], row[0], row[1] or UNASSIGNED) for row in
-            db.session.execute(stmt.where(Report.round_id == round_id))]
+    return progress_by(round_id)[dimension]
+
+
+def progress_by(round_id: int) -> dict[str, list[Counts]]:
+    """Progress of a round's reports grouped by area, by unit and by person, from one query
+    (counted per area × unit × person, then added up here): one pass over the round's reports
+    instead of one per grouping."""
+    stmt = (select(Area.id, Area.code, Area.name, Area.position, Unit.id, Unit.name, Unit.position,
+                   User.id, User.full_name, *_aggregates()).select_from(Report)
+            .join(Criterion, Criterion.id == Report.criterion_id).join(Area, Area.id == Criterion.area_id)
+            .outerjoin(Unit, Unit.id == Report.unit_id).outerjoin(User, User.id == Report.author_id)
+            .outerjoin(Review, Review.report_id == Report.id).where(Report.round_id == round_id)
+            .group_by(Area.id, Area.code, Area.name, Area.position, Unit.id, Unit.name, Unit.position,
+                      User.id, User.full_name))
+    groups: dict[str, dict] = {d: {} for d in DIMENSIONS}
+    for area_id, code, name, a_pos, unit_id, unit, u_pos, user_id, full_name, *figures in db.session.execute(stmt):
+        counts = _counts(figures, None, "")
+        for dimension, key, label, order in (
+                ("area", area_id, f"{code}. {name}", (a_pos, area_id)),
+                ("unit", unit_id, unit or UNASSIGNED, (u_pos is None, u_pos or 0, unit_id or 0)),
+                ("person", user_id, full_name or UNASSIGNED, (user_id is None, full_name or "", user_id or 0))):
+            group = groups[dimension].get(key)
+            if group is None:
+                group = groups[dimension][key] = (order, Counts(key=key, label=label))
+            group[1].add(counts)
+    return {d: [c for _, c in sorted(rows.values(), key=lambda x: x[0])] for d, rows in groups.items()}
 
 
 def round_totals(round_ids) -> dict[int, Counts]:
     """Totals per round for several rounds at once (one query)."""
+    return round_figures(round_ids)[0]
+
+
+def ratings_by_round(round_ids) -> dict[int, dict[str, int]]:
+    return round_figures(round_ids)[1]
+
+
+def round_figures(round_ids) -> tuple[dict[int, Counts], dict[int, dict[str, int]]]:
+    """Totals and ratings per round for several rounds at once: one query (counted per round and
+    rating) for what round_totals and ratings_by_round each give."""
     ids = list(round_ids)
+    totals = {rid: Counts(key=rid) for rid in ids}
+    rates = {rid: {**{k: 0 for k in RATINGS}, "none": 0} for rid in ids}
     if not ids:
-        return {}
-    stmt = (select(Report.round_id, *_aggregates()).select_from(Report)
+        return totals, rates
+    stmt = (select(Report.round_id, Review.rating, *_aggregates()).select_from(Report)
             .outerjoin(Review, Review.report_id == Report.id)
-            .where(Report.round_id.in_(ids)).group_by(Report.round_id))
-    out = {rid: Counts(key=rid) for rid in ids}
-    for row in db.session.execute(stmt):
-        out[row[0]] = _counts(row[1:], row[0], "")
-    return out
+            .where(Report.round_id.in_(ids)).group_by(Report.round_id, Review.rating))
+    for rid, rating, *figures in db.session.execute(stmt):
+        counts = _counts(figures, rid, "")
+        totals[rid].add(counts)
+        rates[rid][rating if rating in RATINGS else "none"] += counts.total
+    return totals, rates
 
 
 def ratings(round_id: int) -> dict[str, int]:
@@ -151,20 +181,6 @@ def ratings(round_id: int) -> dict[str, int]:
     out["none"] = 0
     for rating, count in rows:
         out[rating if rating in RATINGS else "none"] += count
-    return out
-
-
-def ratings_by_round(round_ids) -> dict[int, dict[str, int]]:
-    ids = list(round_ids)
-    out = {rid: {**{k: 0 for k in RATINGS}, "none": 0} for rid in ids}
-    if not ids:
-        return out
-    rows = db.session.execute(
-        select(Report.round_id, Review.rating, func.count(Report.id)).select_from(Report)
-        .outerjoin(Review, Review.report_id == Report.id)
-        .where(Report.round_id.in_(ids)).group_by(Report.round_id, Review.rating))
-    for rid, rating, count in rows:
-        out[rid][rating if rating in RATINGS else "none"] += count
     return out
 
 
@@ -332,10 +348,10 @@ class Period:
 
 def compare_rounds(rnd: Round, totals: dict | None = None, rates: dict | None = None) -> list[Period]:
     """The round beside the one before it (Đợt 1 against Đợt 2), oldest first. `totals` and
-    `rates` (round_totals/ratings_by_round over these rounds and more) spare their queries."""
+    `rates` (round_figures over these rounds and more) spare its query."""
     rounds = [r for r in (rnd.previous, rnd) if r is not None]
-    totals = totals if totals is not None else round_totals(r.id for r in rounds)
-    rates = rates if rates is not None else ratings_by_round(r.id for r in rounds)
+    if totals is None or rates is None:
+        totals, rates = round_figures(r.id for r in rounds)
     return [Period(label=r.name, counts=totals[r.id], ratings=rates[r.id], rounds=1) for r in rounds]
 
 
@@ -350,8 +366,8 @@ def compare_years(year: int, today: date, *, rounds=None, totals=None, rates=Non
     """This year against last year: every non-draft round of each year added up. The keyword
     arguments hand in what the dashboard already computed for its other panels."""
     rounds = rounds if rounds is not None else year_round_ids(year)
-    totals = totals if totals is not None else round_totals(rid for rid, _ in rounds)
-    rates = rates if rates is not None else ratings_by_round(rid for rid, _ in rounds)
+    if totals is None or rates is None:
+        totals, rates = round_figures(rid for rid, _ in rounds)
     findings = findings if findings is not None else findings_for_years((year - 1, year), today)
     out = []
     for y in (year - 1, year):

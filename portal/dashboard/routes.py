@@ -60,11 +60,11 @@ def index():
         # A handful of aggregate queries, shared by the panels (the count does not grow with data).
         year_rounds = F.year_round_ids(year)
         ids = {rid for rid, _ in year_rounds} | {rnd.id} | ({rnd.previous_id} if rnd.previous_id else set())
-        totals, rates = F.round_totals(ids), F.ratings_by_round(ids)
+        totals, rates = F.round_figures(ids)
         findings = F.findings_for_years((year - 1, year), day)
+        progress = F.progress_by(rnd.id)
         ctx.update(
-            by_area=F.progress(rnd.id, "area"), by_unit=F.progress(rnd.id, "unit"),
-            by_person=F.progress(rnd.id, "person"), ratings=rates[rnd.id],
+            by_area=progress["area"], by_unit=progress["unit"], by_person=progress["person"], ratings=rates[rnd.id],
             findings=findings[year], round_periods=F.compare_rounds(rnd, totals, rates),
             year_periods=F.compare_years(year, day, rounds=year_rounds, totals=totals, rates=rates,
                                          findings=findings),

@@ -1,7 +1,7 @@
 """ISO area URL table: the procedure registry, holidays, and sample checks of dossiers."""
 import datetime as dt
 
-from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -12,8 +12,7 @@ from portal.audit.panel import history_page
 from portal.audit.queries import history_for
 from portal.exports.xlsx import xlsx_response
 from portal.extensions import db
-from portal.pdf import render_pdf
-from portal.settings.models import get_settings
+from portal.pdf.send import send_document
 from portal.text import nfc
 from portal.timeutil import today
 from portal.web.access import deny_unless, require
@@ -25,7 +24,7 @@ from portal.web.params import db_int
 from portal.exports import lists as export_lists
 from portal.exports.table import export_response, wants_export
 
-from . import checks, registry_xlsx, services
+from . import checks, record, registry_xlsx, services
 from .forms import (CheckForm, DossierForm, DrawForm, FileForm, HolidayForm, NewProcedureForm,
                     ProcedureHeadForm, StepForm, VersionFields)
 from .models import KINDS, RESULTS, Dossier, Holiday, Procedure, ProcedureStep, SampleCheck
@@ -505,44 +504,20 @@ def complete(check_id: int):
 @bm.get("/<int:check_id>/ket-qua.pdf")
 @require(*READ_CHECKS)
 def result_pdf(check_id: int):
-    check = _load_check(check_id)
-    res = checks.results(check)
-    settings = get_settings()
-    from portal.settings.documents import profile
-
-    team = profile(settings, "team_report")  # the team's internal record: its header, no number (ND 30)
-    doc = {"issuer_parent": team["parent"], "issuer_name": team["issuer"], "no_number": True,
-           "place": settings.place_name, "date": check.completed_on,
-           "title": "Kết quả kiểm tra, bóc mẫu hồ sơ",
-           "subtitle": f"{check.title}",
-           "recipients": settings.recipients, "sign_lines": settings.sign_lines,
-           "signer_name": settings.signer_name}
-    # Everything the template reads is loaded now; then the transaction is closed before rendering.
-    context = _pdf_context(check, res, checks.findings_for(check))
-    db.session.commit()  # read only: just ends the transaction
-    data = render_pdf("iso/result_pdf.html", doc=doc, **context)
-    return Response(data, mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="ket-qua-boc-mau-{check.id}.pdf"'})
+    return _result(check_id, "pdf")
 
 
-def _pdf_context(check, res, findings):
-    def pct(rate):
-        return "–" if rate is None else f"{rate * 100:.1f}".replace(".", ",") + "%"
+@bm.get("/<int:check_id>/ket-qua.docx")
+@require(*READ_CHECKS)
+def result_docx(check_id: int):
+    return _result(check_id, "docx")
 
-    dossier_rows = [
-        [i, r.dossier.code, r.dossier.procedure.code, r.dossier.received_on, r.dossier.due_on,
-         r.dossier.returned_on, r.dossier.handler_name, f"{r.tally.ok}/{r.tally.ok + r.tally.bad}", pct(r.rate),
-         (f"Trễ {r.timing.late_days} ngày" if r.timing.late else "Đúng hạn")]
-        for i, r in enumerate(res.dossiers, start=1)]
-    proc_rows = [[i, p.code, p.name, t.ok, t.bad, t.na, pct(t.rate)] for i, (p, t) in enumerate(res.by_procedure, 1)]
-    unit_rows = [[i, u.name if u else "Chưa xác định", t.ok, t.bad, t.na, pct(t.rate)]
-                 for i, (u, t) in enumerate(res.by_unit, 1)]
-    return {"check": check, "res": res, "procedures": [(p.code, p.name, p.current.number if p.current else "")
-                                                      for p in check.procedures],
-            "dossier_rows": dossier_rows, "proc_rows": proc_rows, "unit_rows": unit_rows,
-            "findings": [f.description for f in findings], "overall": pct(res.overall.rate),
-            "completed_by": check.completed_by.full_name if check.completed_by else "",
-            "created_by": check.created_by.full_name if check.created_by else ""}
+
+def _result(check_id: int, fmt: str):
+    """The check's record in PDF or Word: one Document (portal.iso.record), the same readers."""
+    document = record.build(_load_check(check_id))
+    db.session.commit()  # read only: ends the transaction before the slow rendering
+    return send_document(document, fmt)
 
 
 from . import first_remedies  # noqa: E402,F401  (its route joins the sample checks' blueprint)

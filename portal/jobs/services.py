@@ -49,6 +49,21 @@ def register(kind: str, on_done: Callable | None = None):
     return decorator
 
 
+def stage(progress: Callable[[int, str], None], start: int, end: int) -> Callable[[float, str], None]:
+    """One part of a job's bar: the returned report(fraction, message) moves the job from `start`
+    to `end` percent as the part goes from 0.0 to 1.0; never backwards, and only when the
+    percent changes (each report is a write of the job's row)."""
+    last = [start]
+
+    def report(fraction: float, message: str = "") -> None:
+        percent = start + int((end - start) * max(0.0, min(1.0, fraction)))
+        if percent > last[0]:
+            last[0] = percent
+            progress(percent, message)
+
+    return report
+
+
 def executor() -> ThreadPoolExecutor:
     global _executor
     if _executor is None:

@@ -69,21 +69,31 @@ def register_fonts() -> None:
     CellStyle.fontname = FONT_FAMILY
 
 
-def render_pdf(template_name: str, **context) -> bytes:
-    """Render a Jinja template to PDF bytes. Needs an active Flask app context."""
+def render_pdf(template_name: str, on_progress=None, **context) -> bytes:
+    """Render a Jinja template to PDF bytes. Needs an active Flask app context.
+
+    `on_progress(fraction, message)`, when given, hears how far the work has gone: the HTML
+    written, xhtml2pdf's reading of it done, then each tenth of the layout (portal.pdf.layout)."""
     register_fonts()
-    from .layout import install
+    from .layout import LAYOUT_PROGRESS, install
 
     install()  # long tables start under their heading when there is room (portal.pdf.layout)
     html = unicodedata.normalize("NFC", render_template(template_name, **context))
     out = io.BytesIO()
-    status = pisa.CreatePDF(
-        html,
-        dest=out,
-        encoding="utf-8",
-        path=_DOCUMENT_PATH,
-        resource_policy=_POLICY,
-    )
+    token = LAYOUT_PROGRESS.set(_layout_reporter(on_progress)) if on_progress else None
+    if on_progress:
+        on_progress(0.05, "Đang đọc bố cục văn bản…")
+    try:
+        status = pisa.CreatePDF(
+            html,
+            dest=out,
+            encoding="utf-8",
+            path=_DOCUMENT_PATH,
+            resource_policy=_POLICY,
+        )
+    finally:
+        if token is not None:
+            LAYOUT_PROGRESS.reset(token)
     if status.err:
         messages = "; ".join(
             str(entry[2]) for entry in getattr(status, "log", []) if entry[0] == "error"
@@ -95,8 +105,30 @@ def render_pdf(template_name: str, **context) -> bytes:
     return out.getvalue()
 
 
-def render_document_pdf(document) -> bytes:
+def render_document_pdf(document, on_progress=None) -> bytes:
     """A portal.pdf.model.Document as PDF (its .docx twin: portal.pdf.docx.render_docx)."""
     from .vn import long_date
 
-    return render_pdf("pdf/document.html", doc=document, long_date=long_date)
+    return render_pdf("pdf/document.html", on_progress=on_progress, doc=document, long_date=long_date)
+
+
+# Of a PDF's rendering, what xhtml2pdf's reading of the HTML takes (measured on a big round's
+# report: two fifths to a half); the layout, reported per tenth of the story, takes the rest.
+_READ_SHARE = 0.4
+
+
+def _layout_reporter(on_progress):
+    """ReportLab's progress callback (kind, value) as on_progress calls, one per tenth."""
+    state = {"size": 0, "tenth": -1}
+
+    def hook(kind, value):
+        if kind == "SIZE_EST":
+            state["size"] = value
+            on_progress(_READ_SHARE, "Đang dàn trang…")
+        elif kind == "PROGRESS" and state["size"]:
+            tenth = min(10, value * 10 // state["size"])
+            if tenth > state["tenth"]:
+                state["tenth"] = tenth
+                on_progress(_READ_SHARE + (1 - _READ_SHARE) * tenth / 10, f"Đang dàn trang: {tenth * 10}%…")
+
+    return hook

@@ -30,12 +30,13 @@ class Para:
 
 @dataclass
 class Table:
+    """A grid. A "\n" inside a header or a cell is a line break in both renderings."""
     headers: list[str]
     rows: list[list]
     widths: list[str] | None = None  # CSS widths, e.g. ["8%", "50%"]; docx reads the percents
     aligns: list[str] | None = None  # per column: left | center | right
     group_rows: set[int] = field(default_factory=set)  # indexes of rows printed as a section heading
-    font_pt: int = 11
+    font_pt: float = 11  # 9.5 fits nine columns on a portrait page
 
 
 @dataclass

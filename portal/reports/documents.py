@@ -50,10 +50,10 @@ def evidence_summary(report_ids: list[int]) -> dict[int, str]:
     return out
 
 
-def summary_context(round_id: int, number: str = "", approval=None) -> Document:
+def summary_context(round_id: int, number: str = "", approval=None, on_progress=None) -> Document:
     from . import team_report
 
-    return team_report.build(round_id, code_number=number, approval=approval)
+    return team_report.build(round_id, code_number=number, approval=approval, on_progress=on_progress)
 
 
 def minutes_context(round_id: int, unit_id: int) -> Document:
@@ -115,9 +115,10 @@ def evaluation_context(round_id: int, person_id: int) -> Document:
     return doc
 
 
-def render(kind: str, document: Document) -> bytes:
-    """The PDF of a built document (`kind` kept for the callers' sake)."""
-    return render_document_pdf(document)
+def render(kind: str, document: Document, on_progress=None) -> bytes:
+    """The PDF of a built document (`kind` kept for the callers' sake); on_progress: see
+    portal.pdf.render_pdf."""
+    return render_document_pdf(document, on_progress)
 
 
 def render_word(document: Document) -> bytes:

@@ -6,11 +6,12 @@ from sqlalchemy import select
 
 from portal.accounts import roles as R
 from portal.accounts.models import Unit, User
-from portal.evidence.services import content_disposition, send_stored_file
+from portal.evidence.services import send_stored_file
 from portal.exports.xlsx import xlsx_response
 from portal.extensions import db
 from portal.jobs import services as jobs
 from portal.jobs.models import Job
+from portal.pdf.send import send_document
 from portal.rounds import services as RS
 from portal.rounds.models import Report, Round
 from portal.web.access import deny_unless, require
@@ -36,11 +37,6 @@ def _readable_round(round_id: int) -> Round:
     rnd = _round(round_id)
     deny_unless(S.can_read_round(current_user, rnd))
     return rnd
-
-
-def _pdf(data: bytes, name: str) -> Response:
-    return Response(data, mimetype="application/pdf",
-                    headers={"Content-Disposition": content_disposition(name, inline=True)})
 
 
 @bp.get("/")
@@ -84,15 +80,9 @@ def round_page(round_id):
                   exports=EXPORTS)
 
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
 def _send(document, fmt: str) -> Response:
     """A built document as PDF (inline) or .docx (attachment): one description, two renderings."""
-    if fmt == "docx":
-        return Response(documents.render_word(document), mimetype=DOCX, headers={
-            "Content-Disposition": content_disposition(document.file_stem + ".docx", inline=False)})
-    return _pdf(documents.render("pdf", document), document.file_stem + ".pdf")
+    return send_document(document, fmt)
 
 
 def _fmt(fmt: str) -> str:

@@ -125,9 +125,22 @@ def _tally_row(t: Tally) -> list:
 TALLY_HEAD = ["Số nội dung", "Đã gửi", "Gửi muộn", "Đạt", "Đạt một phần", "Chưa đạt", "Tồn tại"]
 
 
-def build(round_id: int, *, code_number: str = "", approval: Approval | None = None):
+def _silent(fraction: float, message: str = "") -> None:
+    pass
+
+
+# How far the document is once each part is written (on_progress), as measured on the round of
+# benchmarks/scale.py at ten times the demo ward: loading the figures takes half the time, the
+# areas a sixth, part IV (good practices, ad-hoc and ISO checks) a quarter.
+AFTER_FACTS, AFTER_PART_I, AFTER_AREAS, AFTER_PART_III, AFTER_PART_IV = 0.5, 0.52, 0.68, 0.7, 0.95
+
+
+def build(round_id: int, *, code_number: str = "", approval: Approval | None = None, on_progress=None):
+    """The document; `on_progress(fraction, message)` hears each part as it is written."""
+    step = on_progress or _silent
     rnd = db.session.get(Round, round_id)
     f = facts(rnd)
+    step(AFTER_FACTS, "Đang viết phần I. Đánh giá chung…")
     ward_name = C.ward_running_name()
     units = list(f.by_unit)
     evals = db.session.scalars(select(Evaluation).where(Evaluation.round_id == rnd.id)).all()
@@ -165,8 +178,12 @@ def build(round_id: int, *, code_number: str = "", approval: Approval | None = N
     else:
         b.append(Para("Khó khăn: không có khó khăn, vướng mắc nào được phản ánh trong báo cáo tự kiểm tra."))
 
+    step(AFTER_PART_I, "Đang viết phần II. Kết quả kiểm tra trên các lĩnh vực…")
     b.append(Heading("II. KẾT QUẢ KIỂM TRA TRÊN CÁC LĨNH VỰC"))
     for i, (area, t) in enumerate(f.by_area.items(), start=1):
+        if i > 1:
+            step(AFTER_PART_I + (AFTER_AREAS - AFTER_PART_I) * (i - 1) / len(f.by_area),
+                 f"Phần II: đang viết lĩnh vực {i}/{len(f.by_area)}…")
         rows = [r for r in f.reports if r.item.area_id == area.id]
         b.append(Heading(f"{i}. {area.name}", 2))
         b.append(Heading(f"{i}.1. Kết quả đạt được", 3))
@@ -206,6 +223,7 @@ def build(round_id: int, *, code_number: str = "", approval: Approval | None = N
         b.append(Para(f"Đoàn kiểm tra ghi nhận {two(len(f.findings))} tồn tại, hạn chế"
                       + (f"; {two(a.chua_dat)} nội dung được đánh giá chưa đạt" if a.chua_dat else "") + "."))
         b += causes(f.findings)
+    step(AFTER_AREAS, "Đang viết phần III. Đánh giá theo đơn vị và cá nhân…")
     b.append(Heading("III. ĐÁNH GIÁ THEO ĐƠN VỊ VÀ CÁ NHÂN PHỤ TRÁCH"))
     b.append(Para("Kết quả dưới đây là cơ sở để đánh giá, xếp loại cán bộ, công chức, viên chức và xét thi đua, "
                   "khen thưởng."))
@@ -222,8 +240,10 @@ def build(round_id: int, *, code_number: str = "", approval: Approval | None = N
                    widths=["7%", "30%", "9%", "9%", "9%", "9%", "9%", "9%", "9%"],
                    aligns=["center", "left"] + ["center"] * 7, font_pt=10))
 
+    step(AFTER_PART_III, "Đang viết phần IV. Điển hình, kiểm tra đột xuất, kiểm tra quy trình ISO…")
     b.append(Heading("IV. ĐIỂN HÌNH, KIỂM TRA ĐỘT XUẤT, KIỂM TRA QUY TRÌNH ISO VÀ KHẮC PHỤC TỒN TẠI"))
-    b += extras(rnd)
+    b += extras(rnd, lambda part, message: step(AFTER_PART_III + (AFTER_PART_IV - AFTER_PART_III) * part / 4, message))
+    step(AFTER_PART_IV, "Đang viết phần V, VI. Phương hướng, kiến nghị…")
 
     b.append(Heading("V. PHƯƠNG HƯỚNG, NHIỆM VỤ"))
     pending = [r for r in f.reports if C.decided(r) and r.status in ("doing", "todo")]
@@ -249,6 +269,7 @@ def build(round_id: int, *, code_number: str = "", approval: Approval | None = N
     b.append(Para(f"Trên đây là báo cáo kết quả kiểm tra công tác cải cách hành chính "
                   f"{rnd.name[:1].lower() + rnd.name[1:]} của Đoàn kiểm tra, kính trình Chủ tịch UBND phường "
                   f"xem xét, chỉ đạo."))
+    step(1.0, "Đã viết xong báo cáo; đang dựng tệp PDF…")
     return doc
 
 
@@ -276,9 +297,9 @@ def _sum(tallies) -> Tally:
     return out
 
 
-def extras(rnd: Round) -> list:
+def extras(rnd: Round, step=lambda part, message: None) -> list:
     """Good practices, ad-hoc checks and ISO sample checks of the round's period, and the
-    follow-up of the previous round's findings."""
+    follow-up of the previous round's findings. step(n, message) after the n-th of the four."""
     from portal.adhoc.models import AdhocEntry
     from portal.iso.checks import compliance_by_period
 
@@ -292,6 +313,7 @@ def extras(rnd: Round) -> list:
             out.append(Para(f"- {r.item.code} ({who}): {g.note.rstrip('.;') or 'được Đoàn kiểm tra ghi nhận là điển hình'};"))
     else:
         out.append(Para("Đoàn kiểm tra chưa ghi nhận điển hình trong đợt kiểm tra."))
+    step(1, "Phần IV: đang tổng hợp kiểm tra đột xuất…")
     out.append(Heading("2. Kiểm tra đột xuất", 2))
     start = rnd.period_from or rnd.start_on.replace(month=1, day=1)
     adhoc = db.session.scalars(select(AdhocEntry).where(AdhocEntry.inspected_on >= start,
@@ -307,6 +329,7 @@ def extras(rnd: Round) -> list:
                             + (f" tại {target}" if target else "") + (f"; kết quả: {e.result.rstrip('.;')}" if e.result else "") + ";"))
     else:
         out.append(Para("Trong kỳ không có cuộc kiểm tra đột xuất."))
+    step(2, "Phần IV: đang tổng hợp kiểm tra quy trình ISO…")
     out.append(Heading("3. Kiểm tra việc tuân thủ quy trình ISO (bóc mẫu hồ sơ)", 2))
     checks = [c for c in compliance_by_period(rnd.year) if c["check_id"] and c["period_end"] <= rnd.end_on
               and (rnd.period_from is None or c["period_end"] >= rnd.period_from)]
@@ -317,6 +340,7 @@ def extras(rnd: Round) -> list:
                             f"{two(c['bad'])} bước không đúng; tỷ lệ tuân thủ {rate};"))
     else:
         out.append(Para("Trong kỳ chưa có lượt kiểm tra bóc mẫu hồ sơ nào hoàn thành."))
+    step(3, "Phần IV: đang tổng hợp kết quả khắc phục tồn tại…")
     out.append(Heading("4. Kết quả khắc phục tồn tại đã chỉ ra trước đó", 2))
     earlier = []
     if rnd.previous_id:

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.accounts import roles as R
 from portal.accounts.models import Unit, User
+from portal.audit import recorder
 from portal.audit.panel import history_page
 from portal.audit.queries import record_history
 from portal.catalogue import services as catalogue_services
@@ -439,6 +440,7 @@ def autosave(report_id):
     if not form.validate_on_submit():
         return error_response(422, "Chưa tự lưu: " + (_form_errors(form) or "dữ liệu không hợp lệ."))
     check_version(report, form.version.data)
+    recorder.name_updates("autosave")  # the history reads a typing session as one line
     try:
         S.save_report(report, form.data, submit=False, user=current_user)
     except S.RuleError as exc:
