@@ -181,11 +181,18 @@ def file(entry_id: int, file_id: int):
     return send_stored_file(stored, inline=request.args.get("xem") == "1")
 
 
-# The minutes in PDF or Word (same Document, same permission as the entry); the .pdf rule is
-# registered first, so it is the one url_for() builds when no format is given.
-@bp.get("/<int:entry_id>/bien-ban.docx", defaults={"fmt": "docx"})
-@bp.get("/<int:entry_id>/bien-ban.pdf", defaults={"fmt": "pdf"})
-def minutes_pdf(entry_id: int, fmt: str):
+@bp.get("/<int:entry_id>/bien-ban.pdf")
+def minutes_pdf(entry_id: int):
+    return _minutes(entry_id, "pdf")
+
+
+@bp.get("/<int:entry_id>/bien-ban.docx")
+def minutes_docx(entry_id: int):
+    return _minutes(entry_id, "docx")
+
+
+def _minutes(entry_id: int, fmt: str):
+    """The entry's minutes in PDF or Word: one Document (portal.adhoc.minutes), the entry's readers."""
     document = minutes.build(_load(entry_id))
     db.session.commit()  # release the read transaction before the slow render
     return send_document(document, fmt)

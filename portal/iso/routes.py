@@ -495,12 +495,20 @@ def complete(check_id: int):
     return redirect(url_for("iso.bm.check", check_id=check.id), 303)
 
 
-# The record in PDF or Word (same Document, same permission); the .pdf rule is registered first, so it
-# is the one url_for() builds when no format is given.
-@bm.get("/<int:check_id>/ket-qua.docx", defaults={"fmt": "docx"})
-@bm.get("/<int:check_id>/ket-qua.pdf", defaults={"fmt": "pdf"})
+@bm.get("/<int:check_id>/ket-qua.pdf")
 @require(*READ_CHECKS)
-def result_pdf(check_id: int, fmt: str):
+def result_pdf(check_id: int):
+    return _result(check_id, "pdf")
+
+
+@bm.get("/<int:check_id>/ket-qua.docx")
+@require(*READ_CHECKS)
+def result_docx(check_id: int):
+    return _result(check_id, "docx")
+
+
+def _result(check_id: int, fmt: str):
+    """The check's record in PDF or Word: one Document (portal.iso.record), the same readers."""
     document = record.build(_load_check(check_id))
     db.session.commit()  # read only: ends the transaction before the slow rendering
     return send_document(document, fmt)
