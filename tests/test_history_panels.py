@@ -19,6 +19,10 @@ def _report():
     return f"/dot-kiem-tra/bao-cao/{rep.id}"
 
 
+def _round():
+    return f"/dot-kiem-tra/{make_round().id}"
+
+
 def _finding():
     return f"/ton-tai/{demo_ids()['f']}"
 
@@ -40,6 +44,7 @@ def _check():
 # (the record: its page, or its page and its history URL; a user who may open it; one who may not)
 PANELS = {
     "report": (_report, "vp.thu", "tt.tam"),  # the author / a staff member of another unit
+    "round": (_round, "vhxh.ha", "tt.tam"),  # the secretariat / staff (their page is their own reports)
     "finding": (_finding, "tt.mai", "yt.huong"),  # tt.mai owns one of its remedies
     "remedy": (_remedy, "tt.tam", "yt.huong"),
     "adhoc": (_adhoc, "tt.tam", "tt.mai"),  # tt.tam is the person inspected
@@ -114,7 +119,7 @@ def test_anonymous_htmx_is_sent_to_login(client, panel):
     assert response.status_code == 401 and response.headers["HX-Redirect"].startswith("/dang-nhap")
 
 
-@pytest.mark.parametrize("url", ["/dot-kiem-tra/bao-cao/999999/lich-su", "/ton-tai/999999/lich-su",
+@pytest.mark.parametrize("url", ["/dot-kiem-tra/bao-cao/999999/lich-su", "/dot-kiem-tra/999999/lich-su", "/ton-tai/999999/lich-su",
                                  "/ton-tai/bien-phap/999999/lich-su", "/kiem-tra-dot-xuat/999999/lich-su",
                                  "/iso/boc-mau/999999/lich-su"])
 def test_unknown_record_is_404(app, url):

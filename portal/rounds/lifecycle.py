@@ -98,9 +98,10 @@ def answerers(criterion_ids) -> dict:
     members = defaultdict(list)
     for u in people.values():
         members[u.unit_id].append(u)
+    heads = {unit_id: unit_heads(users) for unit_id, users in members.items() if unit_id is not None}
     out = {}
     for criterion_id, person_id, unit_id in rows:
-        named = _answerer(people.get(person_id), unit_heads(members[unit_id]) if unit_id else [])
+        named = _answerer(people.get(person_id), heads.get(unit_id, []))
         if named is not None:
             out[criterion_id] = named
     return out

@@ -249,6 +249,15 @@ def show(round_id):
                   reopen_form=ReopenForm(), form=EmptyForm(), today=today)
 
 
+@bp.get("/<int:round_id>/lich-su")
+def round_history(round_id):
+    """The round's history panel, loaded when opened (portal.audit.panel), for whoever reads the
+    round page."""
+    rnd = _round(round_id)
+    deny_unless(S.can_read_round(current_user, rnd))
+    return history_page(rnd, record_history(rnd), url_for("rounds.show", round_id=rnd.id))
+
+
 @bp.post("/<int:round_id>/trang-thai")
 def move(round_id):
     rnd = _round(round_id)
