@@ -181,9 +181,13 @@ def test_round_finding_to_confirmed_closure_with_figure(app):
         assert f'href="/ton-tai/{fid}"' in page.text and "quá hạn" in page.text
         home = tam.get("/")
         assert "Quá hạn" in home.text and "Cập nhật kết quả lên Cổng" in home.text
-        keys = {(x.user.username, x.key.split(":")[0]) for x in overdue_reminders(date(2026, 7, 25))}
-        assert ("tt.tam", "remedy-overdue") in keys and ("vhxh.nhung", "remedy-overdue-digest") in keys
-        assert ("tt.mai", "remedy-overdue") not in keys
+        # Reminded the day after the deadline (20/07) and then weekly, never every morning.
+        def keys(day):
+            return {(x.user.username, x.key.split(":")[0]) for x in overdue_reminders(day)}
+        for day in (date(2026, 7, 21), date(2026, 7, 28)):
+            assert ("tt.tam", "remedy-overdue") in keys(day) and ("vhxh.nhung", "remedy-overdue-digest") in keys(day)
+            assert ("tt.mai", "remedy-overdue") not in keys(day)
+        assert keys(date(2026, 7, 25)) == set()
         # The owner reports it done, with evidence.
         r = tam.post(f"/ton-tai/bien-phap/{rem['tt.tam']}/bao-cao", content_type="multipart/form-data",
                      data={"status": "done", "text": "Đã cập nhật 12 hồ sơ.",
