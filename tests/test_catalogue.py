@@ -221,3 +221,51 @@ def test_catalogue_page_query_count_stays_flat_as_the_catalogue_grows(app):
     small = count_queries(client, "/bo-noi-dung/?nam=2026")
     large = count_queries(client, "/bo-noi-dung/?nam=2030")
     assert small == large, (small, large)
+
+
+def _big_catalogue(year=2030):
+    text = DATA.read_text(encoding="utf-8")
+    spec, _ = fileformat.parse(text.replace("year: 2026", f"year: {year}").encode())
+    for area in spec.areas:
+        originals = list(area.all_criteria())
+        area.criteria.extend([fileformat.CriterionSpec(code=f"{c.code}.x{n}", text=f"{c.text} (bản {n})")
+                              for n in range(9) for c, _g in originals])
+    services.import_catalogue(spec)
+    db.session.commit()
+
+
+def test_a_big_catalogue_pages_by_100_keeping_the_filter_and_its_export_holds_everything(app):
+    import re
+
+    from tests.support import HTMX
+
+    _big_catalogue()
+    client = login_as(app, "vhxh.ha")
+    first = client.get("/bo-noi-dung/?nam=2030").get_data(as_text=True)
+    assert "Hiển thị 1–100 / 690 nội dung" in first and "Trang 1 / 7" in first
+    assert len(re.findall(r'<tr id="c-\d+"', first)) == 100
+    nxt = re.search(r'<a href="([^"]+)" rel="next"[^>]*hx-get', first).group(1).replace("&amp;", "&")
+    assert "nam=2030" in nxt and "page=2" in nxt
+    # the htmx page change answers the results fragment only; the area heading repeats on the new page
+    second = client.get(nxt, headers=HTMX).get_data(as_text=True)
+    assert "<html" not in second and second.lstrip().startswith("<div id=\"results\">")
+    assert "Hiển thị 101–200 / 690 nội dung" in second and 'class="area-row"' in second
+    # a search filter is kept by the pager; a page past the end shows the last page, never a 500
+    found = client.get("/bo-noi-dung/?nam=2030&q=bản 3").get_data(as_text=True)
+    assert "69 nội dung phù hợp" in found and 'rel="next"' not in found
+    last = client.get("/bo-noi-dung/?nam=2030&page=99")
+    assert last.status_code == 200 and "Hiển thị 601–690 / 690 nội dung" in last.get_data(as_text=True)
+    assert client.get("/bo-noi-dung/?nam=2030&page=abc").status_code == 200
+    # the Excel export of the list holds every criterion, not the page
+    from openpyxl import load_workbook
+    from io import BytesIO
+
+    xlsx = client.get("/bo-noi-dung/?nam=2030&xuat=xlsx")
+    assert xlsx.status_code == 200
+    rows = list(load_workbook(BytesIO(xlsx.data)).active.iter_rows(values_only=True))
+    assert sum(1 for r in rows if any(".x" in str(v) for v in r if v)) == 621  # the 9 × 69 copies
+
+
+def test_the_years_catalogue_of_69_stays_one_page(app):
+    page = login_as(app, "vhxh.ha").get("/bo-noi-dung/?nam=2026").get_data(as_text=True)
+    assert "69 nội dung." in page and 'class="pager"' not in page

@@ -14,6 +14,7 @@ from portal.web.forms import EmptyForm
 from portal.web.htmx import render
 from portal.web.nav import nav
 from portal.web.params import db_int
+from portal.web.pagination import paginate_list
 
 from portal.exports.xlsx import xlsx_response
 from portal.exports import lists as export_lists
@@ -49,10 +50,16 @@ def index():
     if catalogue and wants_export():
         return export_response(export_lists.catalogue(catalogue, criteria))
     refusal = services.deletion_refusal(catalogue) if catalogue and current_user.has_role(*R.MANAGERS) else None
+    # A year's catalogue is ~70 criteria (one page); a bigger one pages by 100, grouped by area
+    # within the page, so the page stays light for the editors' per-row buttons.
     return render("catalogue/index.html", "results", catalogue=catalogue, years=years, q=q,
-                  area_id=area_id, criteria=criteria, import_form=ImportForm(),
+                  area_id=area_id, criteria=criteria, page=paginate_list(criteria, per_page=PER_PAGE),
+                  import_form=ImportForm(),
                   can_delete=bool(catalogue) and current_user.has_role(*R.MANAGERS) and refusal is None,
                   delete_refusal=refusal, delete_form=EmptyForm())
+
+
+PER_PAGE = 100
 
 
 @bp.post("/<int:year>/xoa")
