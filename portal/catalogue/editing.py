@@ -1,7 +1,7 @@
 """The office edits the catalogue in the portal: criteria (text, points, scoring rule, target),
 their order, groups and area names.
 
-Every edit is checked by the same rules as an imported file (fileformat) and carries the
+Every edit is checked by the same rules as an imported file (validation) and carries the
 catalogue's version: two clerks editing at once never silently overwrite each other (409).
 A catalogue used by a round that is under way keeps its codes and texts (the round reports on
 them); one used by a closed round is read-only."""
@@ -14,7 +14,7 @@ from portal.audit.recorder import log_event
 from portal.extensions import db
 from portal.text import clean
 
-from . import fileformat
+from . import validation
 from .models import Area, AreaGroup, Catalogue, Criterion
 
 
@@ -64,8 +64,8 @@ def _spec_from(data: dict, area_code: str):
         node["scoring"] = {"__line__": 0, "rule": rule or "rating",
                            "thresholds": (data.get("thresholds") or "").strip(),
                            "partial": (data.get("partial") or "").strip() or None}
-    errs = fileformat._Collector(LABELS)
-    spec = fileformat._criterion(node, area_code, errs, 0)
+    errs = validation._Collector(LABELS)
+    spec = validation._criterion(node, area_code, errs, 0)
     if errs.errors:
         raise EditRefused(errs.errors)
     return spec
@@ -136,8 +136,8 @@ def rename(item: Area | AreaGroup, name: str, version) -> None:
     name = clean(name)
     if not name:
         raise EditRefused("Vui lòng nhập tên.")
-    if len(name) > fileformat.LIMITS["name"]:
-        raise EditRefused(f"Tên dài quá {fileformat.LIMITS['name']} ký tự.")
+    if len(name) > validation.LIMITS["name"]:
+        raise EditRefused(f"Tên dài quá {validation.LIMITS['name']} ký tự.")
     if lock_state(catalogue) == "texts":
         raise EditRefused("Bộ nội dung đang dùng cho một đợt kiểm tra chưa kết thúc: không đổi tên lĩnh vực, nhóm.")
     item.name = name
@@ -150,10 +150,10 @@ def add_group(area: Area, code: str, name: str, version) -> AreaGroup:
     _check(catalogue, version)
     code, name = clean(code), clean(name)
     problems = []
-    if not code or len(code) > fileformat.LIMITS["group_code"] or not code.startswith(area.code + "."):
-        problems.append(f"Mã nhóm phải bắt đầu bằng “{area.code}.” và dài tối đa {fileformat.LIMITS['group_code']} ký tự.")
-    if not name or len(name) > fileformat.LIMITS["name"]:
-        problems.append(f"Tên nhóm là bắt buộc, tối đa {fileformat.LIMITS['name']} ký tự.")
+    if not code or len(code) > validation.LIMITS["group_code"] or not code.startswith(area.code + "."):
+        problems.append(f"Mã nhóm phải bắt đầu bằng “{area.code}.” và dài tối đa {validation.LIMITS['group_code']} ký tự.")
+    if not name or len(name) > validation.LIMITS["name"]:
+        problems.append(f"Tên nhóm là bắt buộc, tối đa {validation.LIMITS['name']} ký tự.")
     if any(g.code == code for a in catalogue.areas for g in a.groups):
         problems.append(f"Mã nhóm “{code}” đã có.")
     if lock_state(catalogue) == "texts":

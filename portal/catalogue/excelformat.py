@@ -24,7 +24,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from portal.exports.xlsx import normalize_header
 
-from .fileformat import CatalogueSpec, validate
+from .specs import CatalogueSpec
+from .validation import validate
 from .yamlsafe import excerpt
 
 MAX_BYTES = 5_000_000

@@ -5,8 +5,8 @@ from sqlalchemy.orm import joinedload
 from portal.extensions import db
 from portal.text import phrase_filter
 
-from .fileformat import CatalogueSpec
 from .models import CATALOGUE_KINDS, DEFAULT_KIND, AdhocSubject, Area, AreaGroup, Catalogue, Criterion
+from .specs import CatalogueSpec
 
 
 def _references(table_name: str, row_id: int) -> int:

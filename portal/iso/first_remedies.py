@@ -16,7 +16,7 @@ from portal.web.htmx import is_htmx
 from portal.web.wtforms_markup import form_ids
 
 from .models import SampleCheck
-from .routes import _check_page, _load_check, bm
+from .check_routes import _check_page, _load_check, bm
 from .services import RECORD_CHECKS
 
 # The team that completed the check, and the secretariat (which gives remedies everywhere).

@@ -176,6 +176,9 @@ def deliver_pending(limit: int = 200) -> int:
                                .execution_options(synchronize_session=False))
         db.session.commit()
         sent += 1
+    # End the read transaction too (when another sender had every row, nothing was committed):
+    # a caller reading next must see what that sender has since written, not this snapshot.
+    db.session.commit()
     return sent
 
 
