@@ -355,6 +355,12 @@ def test_team_marks_a_good_practice_and_the_report_prints_it(app, tmp_path):
     report = db.session.scalar(select(Report).where(Report.round_id == review.id, Report.state == "submitted")
                                .order_by(Report.id))
     client = login_as(app, "vhxh.nhung")
+    # the picker offers every sent report by its code as the round judged it and its author
+    picker = client.get(f"/bao-cao-ket-qua/dot/{review.id}").get_data(as_text=True)
+    sent = db.session.scalars(select(Report).where(Report.round_id == review.id,
+                                                   Report.state.in_(("submitted", "clarify")))).all()
+    assert picker.count('<option value="') >= len(sent)
+    assert f'<option value="{report.id}">{report.item.code} — {report.author.full_name}</option>' in picker
     response = client.post(f"/bao-cao-ket-qua/dot/{review.id}/dien-hinh",
                            data={"bao_cao": report.id, "ghi_chu": "Cách làm số hóa hồ sơ nên nhân rộng"})
     assert response.status_code == 303

@@ -68,10 +68,8 @@ def round_page(round_id):
                                         joinedload(GoodPractice.report).joinedload(Report.frozen),
                                         joinedload(GoodPractice.report).joinedload(Report.author))
                                .order_by(GoodPractice.id)).all()
-    sent = db.session.scalars(select(Report).where(Report.round_id == rnd.id,
-                                                   Report.state.in_(("submitted", "clarify")))
-                              .options(joinedload(Report.criterion), joinedload(Report.frozen), joinedload(Report.author))
-                              .order_by(Report.id)).all() if rnd.state != "closed" else []
+    # the good-practice picker lists every sent report: light rows (id, code, author), not objects
+    sent = S.sent_report_choices(rnd.id) if rnd.state != "closed" else []
     can_mark = rnd.state != "closed" and (current_user.id in rnd.team_ids or is_manager(current_user))
     return render("reports/round.html", rnd=rnd, units=units, people=people, sign_offs=S.sign_offs(rnd.id),
                   marks=marks, sent=sent, can_mark=can_mark,
