@@ -12,6 +12,7 @@ from portal.extensions import db
 from portal.jobs import services as jobs
 from portal.jobs.models import Job
 from portal.pdf.send import send_document
+from portal.rounds import overview
 from portal.rounds import services as RS
 from portal.rounds.models import Report, Round
 from portal.web.access import deny_unless, require
@@ -69,7 +70,7 @@ def round_page(round_id):
                                         joinedload(GoodPractice.report).joinedload(Report.author))
                                .order_by(GoodPractice.id)).all()
     # the good-practice picker lists every sent report: light rows (id, code, author), not objects
-    sent = S.sent_report_choices(rnd.id) if rnd.state != "closed" else []
+    sent = overview.sent_choices(rnd.id) if rnd.state != "closed" else []
     can_mark = rnd.state != "closed" and (current_user.id in rnd.team_ids or is_manager(current_user))
     return render("reports/round.html", rnd=rnd, units=units, people=people, sign_offs=S.sign_offs(rnd.id),
                   marks=marks, sent=sent, can_mark=can_mark,

@@ -51,26 +51,6 @@ def report_count(round_id: int) -> int:
     return db.session.scalar(select(func.count(Report.id)).where(Report.round_id == round_id)) or 0
 
 
-def sent_report_choices(round_id: int) -> list:
-    """(id, code, author's name) of a round's sent reports, in id order: the code as the round
-    judged it (its frozen copy), else the catalogue's."""
-    from sqlalchemy import and_
-    from sqlalchemy.orm import aliased
-
-    from portal.accounts.models import User
-    from portal.catalogue.models import Criterion
-    from portal.rounds.models import RoundCriterion
-
-    frozen = aliased(RoundCriterion)
-    return db.session.execute(
-        select(Report.id, func.coalesce(frozen.code, Criterion.code).label("code"), User.full_name.label("author"))
-        .join(Criterion, Criterion.id == Report.criterion_id)
-        .outerjoin(frozen, and_(frozen.round_id == Report.round_id, frozen.criterion_id == Report.criterion_id))
-        .outerjoin(User, User.id == Report.author_id)
-        .where(Report.round_id == round_id, Report.state.in_(("submitted", "clarify")))
-        .order_by(Report.id)).all()
-
-
 def needs_job(round_id: int) -> bool:
     """A big round's summary is rendered in the background (xhtml2pdf grows with the rows)."""
     threshold = current_app.config.get("REPORT_JOB_THRESHOLD", DEFAULT_JOB_THRESHOLD)

@@ -77,6 +77,16 @@ def _author():
     return aliased(User, name="author")
 
 
+def sent_choices(round_id: int) -> list:
+    """(id, code, author's name) of a round's sent reports, in catalogue order: light rows for a
+    picker (the results page's good-practice mark)."""
+    author = _author()
+    stmt = select(Report.id, _item(RoundCriterion.code, Criterion.code).label("code"),
+                  author.full_name.label("author"))
+    return db.session.execute(_from_reports(stmt, round_id).outerjoin(author, author.id == Report.author_id)
+                              .where(Report.state.in_(("submitted", "clarify")))).all()
+
+
 def round_lines(round_id: int) -> list[Line]:
     """One row per report of the round, in catalogue order (one query)."""
     author = _author()
