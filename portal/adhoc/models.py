@@ -1,5 +1,5 @@
 """The ad-hoc inspection log (sổ theo dõi kiểm tra đột xuất), seed 003 section III.2."""
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -15,10 +15,25 @@ SUBJECT_KINDS = {
 }
 
 
+def hhmm(t: time | None) -> str:
+    return f"{t.hour:02d}:{t.minute:02d}" if t is not None else ""
+
+
+def time_span(start: time | None, end: time | None) -> str:
+    if start and end:
+        return f"{hhmm(start)} – {hhmm(end)}"
+    if start:
+        return f"từ {hhmm(start)}"
+    return f"đến {hhmm(end)}" if end else ""
+
+
 class AdhocEntry(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(index=True)
     inspected_on: Mapped[date] = mapped_column(index=True)
+    # When the check began and ended that day (the minutes' "vào hồi …"); either may be unknown.
+    start_time: Mapped[time | None]
+    end_time: Mapped[time | None]
     subject_kind: Mapped[str] = mapped_column(String(20), index=True)
     subject: Mapped[str] = mapped_column(Text, default="")  # wording, suggested by the catalogue
     trigger_ref: Mapped[str] = mapped_column(String(300), default="")  # complaint's number / date
@@ -55,6 +70,11 @@ class AdhocEntry(db.Model):
     @property
     def subject_label(self) -> str:
         return SUBJECT_KINDS.get(self.subject_kind, self.subject_kind)
+
+    @property
+    def time_label(self) -> str:
+        """"08:30 – 10:15", "từ 08:30", "đến 10:15", or "" when neither time was recorded."""
+        return time_span(self.start_time, self.end_time)
 
     @property
     def inspected_label(self) -> str:

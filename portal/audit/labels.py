@@ -212,7 +212,7 @@ FIELDS = {
     "remedy_update_file": {"update_id": "Báo cáo tiến độ"},
     "re_inspection": {"remedy_id": "Biện pháp khắc phục", "passed": "Kết luận", "by_id": "Người tái kiểm tra"},
     "reinspection": {"remedy_id": "Biện pháp khắc phục", "passed": "Kết luận", "by_id": "Người tái kiểm tra"},
-    "adhoc_entry": {"lead_id": "Trưởng đoàn"},
+    "adhoc_entry": {"lead_id": "Trưởng đoàn", "start_time": "Giờ bắt đầu", "end_time": "Giờ kết thúc"},
     "adhoc_team_member": {"entry_id": "Kiểm tra đột xuất", "user_id": "Thành viên đoàn"},
     "adhoc_entry_file": {"entry_id": "Kiểm tra đột xuất"},
     "holiday": {"date": "Ngày nghỉ", "name": "Tên ngày nghỉ"},
