@@ -180,8 +180,9 @@ def test_excel_export(app):
     header_at = next(i for i, row in enumerate(rows) if row[0] == "STT")
     data = rows[header_at + 1:]
     assert rows[0][0] == "SỔ THEO DÕI KIỂM TRA ĐỘT XUẤT"
-    assert len(data) == 1 and data[0][2] == "Phản ánh, kiến nghị của người dân, tổ chức"
-    assert "Ông Nguyễn Văn Bình" in data[0][5] and data[0][13] == 1  # one finding raised
+    assert list(rows[header_at][1:4]) == ["Ngày kiểm tra", "Thời gian", "Nội dung kiểm tra đột xuất"]
+    assert len(data) == 1 and data[0][3] == "Phản ánh, kiến nghị của người dân, tổ chức"
+    assert "Ông Nguyễn Văn Bình" in data[0][6] and data[0][14] == 1  # one finding raised
     assert ids["e"]
     everything = load_workbook(io.BytesIO(login_as(app, "vhxh.ha").get("/kiem-tra-dot-xuat/xuat-excel").data)).active
     assert everything.max_row - (header_at + 1) == 2

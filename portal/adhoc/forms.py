@@ -1,21 +1,52 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import Field, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.widgets import TimeInput
 
 from portal.findings.forms import int_or_none, people_choices, unit_choices
 from portal.web.checklist import CheckListField
 from portal.web.dates import DateField
 
 from .models import SUBJECT_KINDS
+from .times import hhmm, parse_time
 
 
 def _ids(values):
     return [int_or_none(v) for v in values or [] if v not in ("", None)]
 
 
+class TimeField(Field):
+    """`<input type="time">`, optional: "" is no time; what is not a time of day is refused with
+    `message` and kept in the box as typed."""
+
+    widget = TimeInput()
+
+    def __init__(self, label=None, validators=None, message="Giờ không hợp lệ (nhập dạng 08:30).", **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.bad_time_message = message
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(v for v in self.raw_data if isinstance(v, str))
+        return hhmm(self.data)
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        try:
+            if not isinstance(valuelist[0], str):  # a file posted under the field's name
+                raise ValueError
+            self.data = parse_time(valuelist[0][:40])
+        except ValueError:
+            self.data = None
+            raise ValueError(self.bad_time_message) from None
+
+
 class EntryForm(FlaskForm):
     version = HiddenField()
     inspected_on = DateField("Ngày kiểm tra", message="Ngày kiểm tra không hợp lệ (dd/mm/yyyy).")
+    start_time = TimeField("Giờ bắt đầu", message="Giờ bắt đầu không hợp lệ (nhập dạng 08:30).")
+    end_time = TimeField("Giờ kết thúc", message="Giờ kết thúc không hợp lệ (nhập dạng 10:15).")
     subject_kind = SelectField("Loại kiểm tra đột xuất", choices={"": "— Chọn —"} | SUBJECT_KINDS,
                                validate_choice=False)
     subject = StringField("Nội dung, chủ đề kiểm tra", render_kw={"list": "adhoc-subjects", "autocomplete": "off"})
@@ -42,8 +73,8 @@ class EntryForm(FlaskForm):
 
     def values(self) -> dict:
         data = {k: getattr(self, k).data for k in (
-            "inspected_on", "subject_kind", "subject", "trigger_ref", "trigger_by", "unit_id",
-            "person_id", "inspected_other", "unit_representative", "lead_id", "content", "result",
+            "inspected_on", "start_time", "end_time", "subject_kind", "subject", "trigger_ref", "trigger_by",
+            "unit_id", "person_id", "inspected_other", "unit_representative", "lead_id", "content", "result",
             "violations", "handling")}
         data["member_ids"] = _ids(self.member_ids.data)
         return data

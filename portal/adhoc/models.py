@@ -8,23 +8,13 @@ from portal.extensions import db
 from portal.text import fold
 from portal.timeutil import now_utc
 
+from .times import time_span
+
 SUBJECT_KINDS = {
     "discipline": "Kỷ luật, kỷ cương hành chính",
     "complaint": "Phản ánh, kiến nghị của người dân, tổ chức",
     "other": "Khác",
 }
-
-
-def hhmm(t: time | None) -> str:
-    return f"{t.hour:02d}:{t.minute:02d}" if t is not None else ""
-
-
-def time_span(start: time | None, end: time | None) -> str:
-    if start and end:
-        return f"{hhmm(start)} – {hhmm(end)}"
-    if start:
-        return f"từ {hhmm(start)}"
-    return f"đến {hhmm(end)}" if end else ""
 
 
 class AdhocEntry(db.Model):
@@ -73,7 +63,7 @@ class AdhocEntry(db.Model):
 
     @property
     def time_label(self) -> str:
-        """"08:30 – 10:15", "từ 08:30", "đến 10:15", or "" when neither time was recorded."""
+        """"08:30 – 10:15" (see times.time_span); "" when neither time was recorded."""
         return time_span(self.start_time, self.end_time)
 
     @property

@@ -68,7 +68,7 @@ def export():
     ward = get_settings()
     heading = ["SỔ THEO DÕI KIỂM TRA ĐỘT XUẤT", f"{ward.ward_name} — xuất ngày {today():%d/%m/%Y}"]
     data = build_workbook([Sheet("Kiểm tra đột xuất", S.EXPORT_HEADERS, rows, heading=heading,
-                                 widths=[5, 12, 22, 30, 20, 20, 28, 20, 25, 40, 40, 35, 30, 10])])
+                                 widths=[5, 12, 13, 22, 30, 20, 20, 28, 20, 25, 40, 40, 35, 30, 10])])
     return xlsx_response(data, f"So-kiem-tra-dot-xuat-{today():%Y%m%d}.xlsx")
 
 

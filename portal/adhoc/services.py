@@ -1,6 +1,8 @@
 """Rules of the ad-hoc inspection log: validation, search, export rows, the minutes' data."""
 from __future__ import annotations
 
+from datetime import time
+
 from sqlalchemy import select
 
 from portal.accounts import roles as R
@@ -12,6 +14,7 @@ from portal.findings.services import MAX_REF, MAX_TEXT, FindingError, date_field
 from portal.text import fold
 
 from .models import SUBJECT_KINDS, AdhocEntry
+from .times import END_BEFORE_START, parse_time
 
 AdhocError = FindingError  # same shape: {field: Vietnamese message}
 
@@ -27,10 +30,25 @@ def can_view(user, entry: AdhocEntry) -> bool:
     return can_read_all(user) or user.id in {entry.lead_id, entry.person_id, *(m.id for m in entry.members)}
 
 
+def _time(errors: dict, key: str, value, label: str, example: str) -> time | None:
+    """A time of day (as the form reads it, or typed), None when not given."""
+    if value is None or isinstance(value, time):
+        return value and value.replace(second=0, microsecond=0, tzinfo=None)
+    try:
+        return parse_time(str(value)[:40])
+    except ValueError:
+        errors[key] = f"{label} không hợp lệ (nhập dạng {example})."
+        return None
+
+
 def _values(data: dict) -> dict:
     errors: dict[str, str] = {}
     out: dict = {}
     out["inspected_on"] = date_field(errors, "inspected_on", data.get("inspected_on"), "ngày kiểm tra")
+    out["start_time"] = _time(errors, "start_time", data.get("start_time"), "Giờ bắt đầu", "08:30")
+    out["end_time"] = _time(errors, "end_time", data.get("end_time"), "Giờ kết thúc", "10:15")
+    if out["start_time"] is not None and out["end_time"] is not None and out["end_time"] <= out["start_time"]:
+        errors["end_time"] = END_BEFORE_START
     kind = data.get("subject_kind")
     if kind not in SUBJECT_KINDS:
         errors["subject_kind"] = "Vui lòng chọn nội dung kiểm tra đột xuất."
@@ -128,7 +146,7 @@ def subject_suggestions(year: int | None = None) -> list[str]:
     return [s.name for s in rows]
 
 
-EXPORT_HEADERS = ["STT", "Ngày kiểm tra", "Nội dung kiểm tra đột xuất", "Chủ đề", "Căn cứ", "Người phản ánh",
+EXPORT_HEADERS = ["STT", "Ngày kiểm tra", "Thời gian", "Nội dung kiểm tra đột xuất", "Chủ đề", "Căn cứ", "Người phản ánh",
                   "Đơn vị, cá nhân được kiểm tra", "Trưởng đoàn", "Thành viên", "Nội dung đã kiểm tra",
                   "Kết quả", "Vi phạm phát hiện", "Hình thức xử lý", "Số tồn tại đã ghi nhận"]
 
@@ -136,7 +154,7 @@ EXPORT_HEADERS = ["STT", "Ngày kiểm tra", "Nội dung kiểm tra đột xuấ
 def export_rows(entries) -> list[list]:
     rows = []
     for n, e in enumerate(entries, start=1):
-        rows.append([n, e.inspected_on, e.subject_label, e.subject, e.trigger_ref, e.trigger_by,
+        rows.append([n, e.inspected_on, e.time_label, e.subject_label, e.subject, e.trigger_ref, e.trigger_by,
                      e.inspected_label, e.lead.full_name if e.lead else "",
                      ", ".join(m.full_name for m in e.members), e.content, e.result, e.violations,
                      e.handling, len(findings_of(e))])
