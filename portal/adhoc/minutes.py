@@ -1,10 +1,14 @@
 """Biên bản kiểm tra đột xuất as one portal.pdf.model.Document, rendered to PDF and to Word alike:
 the inspection team's paper (its header, …/BB- number left to the văn thư, dated the day of the
-check), no Nơi nhận, signed in two columns by the inspected side and the team's leader."""
+check), no Nơi nhận, signed in two columns by the inspected side and the team's leader.
+
+Nghị định 30 style: "Căn cứ" the year's plan and team decision when the year's records hold their
+numbers, "vào hồi … giờ … phút" when the start was recorded, "kết thúc vào hồi …" when the end
+was. What is not recorded is left out, never printed as dots to fill by hand."""
 from __future__ import annotations
 
 from portal.pdf.model import Document, Heading, Para, Signer
-from portal.pdf.vn import dmy, long_date
+from portal.pdf.vn import dmy, hour, long_date
 
 from .models import AdhocEntry
 
@@ -31,6 +35,25 @@ def _where(entry: AdhocEntry) -> str:
     return f"tại {places or BLANK}"
 
 
+def citations(year: int) -> list[str]:
+    """The year's plan and team decision as the other documents cite them (reports.common), only
+    those whose number is recorded; a recorded number without its date is cited without the date
+    (common's citations leave blanks for the văn thư, which a finished biên bản must not)."""
+    from portal.reports import common as C
+
+    rec = C.records(year)
+    if rec is None:
+        return []
+    blank_date = " ngày " + "     /     /" + str(year)  # what common prints for a date not recorded
+    out = []
+    for number, on, cite in ((rec.plan_number, rec.plan_date, C.plan_citation),
+                             (rec.decision_number, rec.decision_date, C.decision_citation)):
+        if (number or "").strip():
+            text = cite(year)
+            out.append(text if on else text.replace(blank_date, ""))
+    return out
+
+
 def build(entry: AdhocEntry) -> Document:
     """Everything the minutes say, read now (the caller then ends the transaction and renders)."""
     from portal.reports import common as C
@@ -46,7 +69,9 @@ def build(entry: AdhocEntry) -> Document:
     doc.signers = [Signer(["ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA"], unit_side), Signer(["TRƯỞNG ĐOÀN KIỂM TRA"], lead)]
     members = list(entry.members)
     b = doc.blocks
-    b.append(Para(f"Hôm nay, {long_date(entry.inspected_on)}, Đoàn kiểm tra công tác cải cách hành chính "
+    b += [Para(f"Căn cứ {text};") for text in citations(entry.year)]
+    at = f"vào hồi {hour(entry.start_time)}, " if entry.start_time is not None else ""
+    b.append(Para(f"Hôm nay, {at}{long_date(entry.inspected_on)}, Đoàn kiểm tra công tác cải cách hành chính "
                   f"{C.ward_running_name()} tiến hành kiểm tra đột xuất {_where(entry)}."))
     b.append(Heading("I. THÀNH PHẦN"))
     b.append(Para("1. Đoàn kiểm tra:"))
@@ -67,6 +92,8 @@ def build(entry: AdhocEntry) -> Document:
     b += _lines(entry.handling, "Không.")
     if entry.files:
         b.append(Para(f"Tài liệu kèm theo: {'; '.join(f.original_name for f in entry.files)}."))
+    if entry.end_time is not None:
+        b.append(Para(f"Buổi kiểm tra kết thúc vào hồi {hour(entry.end_time)} cùng ngày."))
     b.append(Para("Biên bản được lập thành 02 bản có giá trị như nhau, Đoàn kiểm tra giữ 01 bản, đơn vị được kiểm "
                   "tra giữ 01 bản. Biên bản đã được đọc lại cho các thành phần tham dự cùng nghe và thống nhất ký tên."))
     return doc
