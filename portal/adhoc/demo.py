@@ -1,5 +1,8 @@
-"""Demo: two ad-hoc inspections (a discipline check, a citizen's complaint) and one finding."""
-from datetime import timedelta
+"""Demo: two ad-hoc inspections (a discipline check, a citizen's complaint) and one finding.
+
+The discipline check has its hours (its minutes print "vào hồi 07 giờ 30 phút" and the end); the
+complaint's were not noted, as in an entry written up afterwards (its minutes go without them)."""
+from datetime import time, timedelta
 
 from portal.findings import services as F
 from portal.timeutil import today
@@ -12,6 +15,7 @@ def seed(context):
     now = today()
     S.create_entry(
         created_by=people["vhxh.nhung"], inspected_on=now - timedelta(days=30), subject_kind="discipline",
+        start_time=time(7, 30), end_time=time(9, 15),
         subject="Kiểm tra việc chấp hành giờ giấc làm việc, đeo thẻ công chức, thái độ phục vụ",
         trigger_ref="Kế hoạch kiểm tra CCHC năm 2026, mục III.2", unit_id=units["TTPVHCC"].id,
         unit_representative="Bùi Thị Mai", lead_id=people["vp.viet"].id,
