@@ -3,9 +3,12 @@ the inspection team's paper (its header, …/BB- number left to the văn thư, d
 check), no Nơi nhận, signed in two columns by the inspected side and the team's leader.
 
 Nghị định 30 style: "Căn cứ" the year's plan and team decision when the year's records hold their
-numbers, "vào hồi … giờ … phút" when the start was recorded, "kết thúc vào hồi …" when the end
-was. What is not recorded is left out, never printed as dots to fill by hand."""
+numbers (and they were issued by the day of the check), "vào hồi … giờ … phút" when the start was
+recorded, "kết thúc vào hồi …" when the end was. What is not recorded is left out, never printed
+as dots to fill by hand."""
 from __future__ import annotations
+
+from datetime import date
 
 from portal.pdf.model import Document, Heading, Para, Signer
 from portal.pdf.vn import dmy, hour, long_date
@@ -35,10 +38,11 @@ def _where(entry: AdhocEntry) -> str:
     return f"tại {places or BLANK}"
 
 
-def citations(year: int) -> list[str]:
+def citations(year: int, checked_on: date | None = None) -> list[str]:
     """The year's plan and team decision as the other documents cite them (reports.common), only
-    those whose number is recorded; a recorded number without its date is cited without the date
-    (common's citations leave blanks for the văn thư, which a finished biên bản must not)."""
+    those whose number is recorded and, when dated, issued by the day of the check (a check in
+    March rests on no plan of June); a recorded number without its date is cited without the
+    date (common's citations leave blanks for the văn thư, which a finished biên bản must not)."""
     from portal.reports import common as C
 
     rec = C.records(year)
@@ -48,9 +52,10 @@ def citations(year: int) -> list[str]:
     out = []
     for number, on, cite in ((rec.plan_number, rec.plan_date, C.plan_citation),
                              (rec.decision_number, rec.decision_date, C.decision_citation)):
-        if (number or "").strip():
-            text = cite(year)
-            out.append(text if on else text.replace(blank_date, ""))
+        if not (number or "").strip() or (on and checked_on and on > checked_on):
+            continue
+        text = cite(year)
+        out.append(text if on else text.replace(blank_date, ""))
     return out
 
 
@@ -69,7 +74,7 @@ def build(entry: AdhocEntry) -> Document:
     doc.signers = [Signer(["ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA"], unit_side), Signer(["TRƯỞNG ĐOÀN KIỂM TRA"], lead)]
     members = list(entry.members)
     b = doc.blocks
-    b += [Para(f"Căn cứ {text};") for text in citations(entry.year)]
+    b += [Para(f"Căn cứ {text};") for text in citations(entry.year, entry.inspected_on)]
     at = f"vào hồi {hour(entry.start_time)}, " if entry.start_time is not None else ""
     b.append(Para(f"Hôm nay, {at}{long_date(entry.inspected_on)}, Đoàn kiểm tra công tác cải cách hành chính "
                   f"{C.ward_running_name()} tiến hành kiểm tra đột xuất {_where(entry)}."))
