@@ -146,16 +146,16 @@ def subject_suggestions(year: int | None = None) -> list[str]:
     return [s.name for s in rows]
 
 
-EXPORT_HEADERS = ["STT", "Ngày kiểm tra", "Thời gian", "Nội dung kiểm tra đột xuất", "Chủ đề", "Căn cứ", "Người phản ánh",
-                  "Đơn vị, cá nhân được kiểm tra", "Trưởng đoàn", "Thành viên", "Nội dung đã kiểm tra",
+EXPORT_HEADERS = ["STT", "Ngày kiểm tra", "Thời gian", "Nội dung kiểm tra đột xuất", "Chủ đề", "Căn cứ",
+                  "Người phản ánh", "Đơn vị, cá nhân được kiểm tra", "Trưởng đoàn", "Thành viên", "Nội dung đã kiểm tra",
                   "Kết quả", "Vi phạm phát hiện", "Hình thức xử lý", "Số tồn tại đã ghi nhận"]
 
 
 def export_rows(entries) -> list[list]:
     rows = []
     for n, e in enumerate(entries, start=1):
-        rows.append([n, e.inspected_on, e.time_label, e.subject_label, e.subject, e.trigger_ref, e.trigger_by,
-                     e.inspected_label, e.lead.full_name if e.lead else "",
+        rows.append([n, e.inspected_on, e.time_label, e.subject_label, e.subject, e.trigger_ref,
+                     e.trigger_by, e.inspected_label, e.lead.full_name if e.lead else "",
                      ", ".join(m.full_name for m in e.members), e.content, e.result, e.violations,
                      e.handling, len(findings_of(e))])
     return rows
