@@ -23,7 +23,10 @@ def paginate(stmt, per_page: int = PER_PAGE, param: str = "page", total: int | N
     """A page of a select; a bad ?page= falls back to page 1 instead of an error. `total`: the
     number of rows when the page has counted them already (no count query)."""
     if total is None:
-        return db.paginate(stmt, page=page_number(param), per_page=per_page, error_out=False)
+        page = db.paginate(stmt, page=page_number(param), per_page=per_page, error_out=False)
+        if page.page > page.pages >= 1:  # past the end (an old link, a shrunk list): the last page
+            return paginate(stmt, per_page, param, total=page.total)
+        return page
     number = min(page_number(param), max(1, ceil(total / per_page)))  # past the end: the last page
     page = db.paginate(stmt, page=number, per_page=per_page, error_out=False, count=False)
     page.total = total
