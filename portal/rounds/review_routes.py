@@ -36,10 +36,7 @@ QUEUE_PER_PAGE = 50
 def queue(round_id):
     rnd = load_round(round_id)
     deny_unless(S.can_read_round(current_user, rnd))
-    args = request.args
-    filters = {"area_id": args.get("linh_vuc", type=db_int), "unit_id": args.get("don_vi", type=db_int),
-               "person_id": args.get("nguoi", type=db_int), "state": args.get("trang_thai") or None,
-               "rating": args.get("danh_gia") or None, "late": args.get("tre") == "1"}
+    filters = queue_walk.filters_from(request.args)
     if wants_export():  # the whole filtered list, not the page on screen
         return export_response(export_lists.review_queue(rnd, S.round_reports(rnd.id, **filters)))
     page = paginate(S.round_reports_query(rnd.id, **filters), per_page=QUEUE_PER_PAGE)
