@@ -115,8 +115,9 @@ def count_queries(url: str, tmp: Path, pages) -> dict[str, int]:
     from portal import create_app
     from portal.extensions import db
 
+    # no scheduler thread: it would outlive the scratch folder this process deletes
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
-                      "UPLOAD_FOLDER": str(tmp / "uploads"), "MAIL_SERVER": ""})
+                      "UPLOAD_FOLDER": str(tmp / "uploads"), "MAIL_SERVER": "", "SCHEDULER_ENABLED": False})
     clients, out = {}, {}
     with app.app_context():
         engine = db.engine

@@ -1,4 +1,6 @@
 """Helpers for tests: logging in as demo people, htmx headers."""
+from contextlib import contextmanager
+
 from portal.demo import DEMO_PASSWORD
 
 
@@ -56,3 +58,32 @@ def count_queries(client, url, **kwargs) -> int:
         response = client.get(url, **kwargs)
     assert response.status_code == 200, (url, response.status_code)
     return counter.count
+
+
+@contextmanager
+def waitress_thread(app, **options):
+    """The production server (waitress) in a thread of the test, on a free port; yields its base
+    URL. Stopped by ending our own loop first and closing the sockets after, so its select() never
+    meets a closed socket (an EBADF that pytest reported against the next test)."""
+    import threading
+
+    from waitress.server import create_server
+
+    server = create_server(app, host="127.0.0.1", port=0, **options)
+    stop = threading.Event()
+
+    def serve():
+        while not stop.is_set():
+            server.asyncore.loop(timeout=0.05, map=server._map, count=1)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+        server.close()  # listening socket
+        server.task_dispatcher.shutdown()
+        for channel in list(server._map.values()):
+            channel.close()

@@ -127,5 +127,64 @@ def test_only_managers_edit(app):
     assert staff.post(f"/bo-noi-dung/noi-dung/{c.id}/sua", data=_fields(c)).status_code == 403
     assert staff.post(f"/bo-noi-dung/noi-dung/{c.id}/di-chuyen", data={"huong": "len"}).status_code == 403
     assert "+ Thêm nội dung" not in staff.get("/bo-noi-dung/").get_data(as_text=True)
+    assert "Sắp xếp thứ tự" not in staff.get("/bo-noi-dung/?sap_xep=1").get_data(as_text=True)
+    assert "/di-chuyen" not in staff.get("/bo-noi-dung/?sap_xep=1").get_data(as_text=True)
+    _free_catalogue()
     assert "+ Thêm nội dung" in login_as(app, "vhxh.ha").get("/bo-noi-dung/").get_data(as_text=True)
     assert login_as(app, "vhxh.ha").get("/bo-noi-dung/noi-dung/999999/sua").status_code == 404
+
+
+def test_a_year_a_closed_round_used_shows_no_edit_buttons(app):
+    """The demo's 2026 catalogue carries the closed 6-month round: read-only, said once at the top."""
+    manager = login_as(app, "vhxh.ha")
+    page = manager.get("/bo-noi-dung/?nam=2026").get_data(as_text=True)
+    assert 'id="read-only"' in page and "đã kết thúc nên chỉ xem" in page
+    for control in ("+ Thêm nội dung", "/sua\"", "Sắp xếp thứ tự", 'id="sua-nhom"', "/di-chuyen"):
+        assert control not in page, control
+    assert "/di-chuyen" not in manager.get("/bo-noi-dung/?nam=2026&sap_xep=1").get_data(as_text=True)
+    _free_catalogue()
+    page = manager.get("/bo-noi-dung/?nam=2026").get_data(as_text=True)
+    assert 'id="read-only"' not in page and "+ Thêm nội dung" in page and 'id="sua-nhom"' in page
+
+
+def test_the_reading_page_has_one_edit_link_a_row_and_the_sorting_mode_the_arrows(app):
+    import re
+
+    _free_catalogue()
+    manager = login_as(app, "vhxh.ha")
+    reading = manager.get("/bo-noi-dung/").get_data(as_text=True)
+    rows = len(re.findall(r'<tr id="c-\d+"', reading))
+    assert rows == 69 and reading.count("aria-label=\"Sửa nội dung ") == rows
+    assert "/di-chuyen" not in reading and "Sắp xếp thứ tự nội dung" in reading
+    sorting = manager.get("/bo-noi-dung/?sap_xep=1").get_data(as_text=True)
+    assert sorting.count("/di-chuyen") == rows and sorting.count('value="len"') == rows
+    assert "aria-label=\"Sửa nội dung " not in sorting and "Xong sắp xếp" in sorting
+    # the filter form keeps the mode; a move goes back to the mode, at the moved row
+    assert '<input type="hidden" name="sap_xep" value="1">' in sorting
+    c = crit("1.1.3")
+    r = manager.post(f"/bo-noi-dung/noi-dung/{c.id}/di-chuyen",
+                     data={"huong": "len", "version": services.catalogue_for_year(2026).version})
+    assert r.status_code == 303 and "sap_xep=1" in r.location and r.location.endswith(f"#c-{c.id}")
+    # a stale version is refused with the message, nothing moved
+    before = crit("1.1.3").position
+    r = manager.post(f"/bo-noi-dung/noi-dung/{c.id}/di-chuyen", data={"huong": "len", "version": "1"})
+    assert r.status_code == 409 and "vừa được người khác cập nhật" in r.get_data(as_text=True)
+    db.session.expire_all()
+    assert crit("1.1.3").position == before
+
+
+def test_after_a_save_the_catalogue_opens_on_the_page_holding_the_criterion(app):
+    from tests.test_catalogue import _big_catalogue
+
+    _big_catalogue()
+    manager = login_as(app, "vhxh.ha")
+    cat = services.catalogue_for_year(2030)
+    last = db.session.scalars(select(Criterion).where(Criterion.catalogue_id == cat.id)
+                              .order_by(Criterion.position.desc(), Criterion.id.desc())).first()
+    assert services.page_of(last, 100) == 7
+    r = manager.post(f"/bo-noi-dung/noi-dung/{last.id}/di-chuyen", data={"huong": "len", "version": cat.version})
+    assert r.status_code == 303 and "page=7" in r.location and "nam=2030" in r.location
+    assert f'<tr id="c-{last.id}"' in manager.get(r.location).get_data(as_text=True)
+    first = db.session.scalars(select(Criterion).where(Criterion.catalogue_id == cat.id)
+                               .order_by(Criterion.position, Criterion.id)).first()
+    assert services.page_of(first, 100) == 1

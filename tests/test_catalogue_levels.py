@@ -151,3 +151,51 @@ def test_same_year_same_kind_is_an_update_not_a_second_catalogue(app):
 def test_unknown_kind_is_refused(app):
     errors = fileformat.parse(SUB.replace("kind: index", "kind: lạ").encode())[1]
     assert errors == ["Dòng 1: “kind” “lạ” không hợp lệ (dùng: Kế hoạch kiểm tra CCHC, Bộ tiêu chí Chỉ số CCHC)."]
+
+
+NESTED = """
+year: 2029
+title: "Bộ nội dung có tiêu chí thành phần"
+areas:
+  - code: "1.1"
+    name: "Công tác chỉ đạo, điều hành"
+    criteria:
+      - code: "1.1.1"
+        text: "Kế hoạch CCHC"
+        criteria:
+          - code: "1.1.1.1"
+            text: "Ban hành kế hoạch đúng hạn"
+            criteria:
+              - code: "1.1.1.1.1"
+                text: "Kế hoạch có đủ nội dung"
+    groups:
+      - code: "1.1.a"
+        name: "Công tác kiểm tra"
+        criteria:
+          - code: "1.1.2"
+            text: "Kiểm tra CCHC"
+            criteria:
+              - code: "1.1.2.1"
+                text: "Kiểm tra đột xuất"
+"""
+
+
+def _light_levels(cat) -> dict:
+    from portal.assignments import lines
+
+    rows = [lines.make(r) for r in db.session.execute(lines.lines_select(cat))]
+    return {x.code: x.level_label for x in lines.complete(cat, rows)}
+
+
+def test_the_assignments_light_rows_read_each_level_as_the_criterion_does(app):
+    """portal.assignments.lines builds the level from columns; it must say what
+    Criterion.level_label says, for sub-criteria of any depth, in groups or not."""
+    nested = _import(NESTED)
+    for cat in (nested, _lao_cai(), services.catalogue_for_year(2026)):
+        want = {c.code: c.level_label for c in db.session.scalars(select(Criterion).where(Criterion.catalogue_id == cat.id))}
+        assert _light_levels(cat) == want
+    levels = _light_levels(nested)
+    assert levels["1.1.1.1.1"] == "1.1.1. Kế hoạch CCHC › 1.1.1.1. Ban hành kế hoạch đúng hạn"
+    assert levels["1.1.2.1"] == "a) Công tác kiểm tra › 1.1.2. Kiểm tra CCHC"
+    html = login_as(app, "vhxh.ha").get("/phan-cong/", query_string={"nam": 2029}).get_data(as_text=True)
+    assert "1.1.1. Kế hoạch CCHC › 1.1.1.1. Ban hành kế hoạch đúng hạn" in html

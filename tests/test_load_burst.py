@@ -8,7 +8,6 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 from sqlalchemy import select
-from waitress.server import create_server
 
 from portal.demo import DEMO_PASSWORD
 from portal.extensions import db
@@ -16,16 +15,13 @@ from portal.reports import services as RS
 from portal.rounds import services as S
 from portal.rounds.models import Report, Round
 from tests.rounds_factory import make_round
+from tests.support import waitress_thread
 
 
 @pytest.fixture
 def server(app):
-    srv = create_server(app, host="127.0.0.1", port=0, threads=8, expose_tracebacks=False)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.effective_port}"
-    srv.close()
-    thread.join(timeout=5)
+    with waitress_thread(app, threads=8, expose_tracebacks=False) as base:
+        yield base
 
 
 def _session(base, username):

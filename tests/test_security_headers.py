@@ -53,20 +53,13 @@ def test_hsts_only_when_configured_and_on_https(app):
 
 def test_waitress_sends_no_server_banner_with_empty_ident(app):
     """README's production command passes --ident= : waitress then sends no Server header."""
-    import threading
     import urllib.request
 
-    from waitress.server import create_server
+    from tests.support import waitress_thread
 
-    server = create_server(app, host="127.0.0.1", port=0, ident="")
-    port = server.effective_port
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/css/portal.css") as response:
+    with waitress_thread(app, ident="") as base:
+        with urllib.request.urlopen(f"{base}/static/css/portal.css") as response:
             assert response.status == 200 and response.headers.get("Server") is None
-    finally:
-        server.close()
 
 
 def _app_with(template_db, tmp_path, **settings):

@@ -23,7 +23,7 @@ from portal.web.nav import home_panel, nav
 from portal.web.pagination import paginate
 from portal.web.params import db_int
 
-from . import exchange, services
+from . import exchange, lines, services
 from .forms import AssignmentForm, BulkForm, ConfirmImportForm, CopyForm, HandoverForm, ImportForm
 from .policy import can_edit
 from .services import Filters
@@ -71,8 +71,8 @@ def _people_units() -> dict[int, int | None]:
 
 def _list_context(catalogue, filters, **extra):
     # a page at a time: a year's list passes a screenful (10× the demo ward: 690 criteria)
-    page = paginate(services.criteria_query(catalogue, filters), per_page=PER_PAGE)
-    criteria = page.items
+    page = paginate(lines.lines_select(catalogue, filters), per_page=PER_PAGE, make=lines.make)
+    criteria = page.items = lines.complete(catalogue, page.items)
     years = catalogue_services.all_catalogues()
     people, units = services.active_people(), services.active_units()
     ctx = dict(catalogue=catalogue, filters=filters, criteria=criteria, page=page, years=years,
@@ -138,8 +138,12 @@ def detail(criterion_id: int):
 
 @bp.get("/noi-dung/<int:criterion_id>/hang")
 def row(criterion_id: int):
-    criterion = _criterion(criterion_id)
-    return render("assignments/_row.html", c=criterion, editable=can_edit(current_user), on_date=today())
+    return _row(_criterion(criterion_id), can_edit(current_user))
+
+
+def _row(criterion: Criterion, editable: bool):
+    line = lines.one(db.session.get(Catalogue, criterion.catalogue_id), criterion.id)
+    return render("assignments/_row.html", c=line, editable=editable, on_date=today())
 
 
 # --- changes (secretariat and admin) -----------------------------------------------------
@@ -163,7 +167,7 @@ def edit(criterion_id: int):
         return render("assignments/edit.html", "row", 409, criterion=criterion, form=form,
                       conflict=EditConflict.message)
     if is_htmx():
-        response = render("assignments/_row.html", c=criterion, editable=True, on_date=today())
+        response = _row(criterion, True)
         return trigger(response, CHANGED)
     flash(f"Đã lưu phân công nội dung {criterion.code}.", "success")
     return redirect(url_for(".detail", criterion_id=criterion.id), code=303)

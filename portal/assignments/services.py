@@ -104,8 +104,13 @@ def list_criteria(catalogue: Catalogue, filters: Filters | None = None) -> list[
 
 def criteria_query(catalogue: Catalogue, filters: Filters | None = None):
     """The select behind list_criteria (for a page of it)."""
+    return filtered(select(Criterion).options(*_loaded()), catalogue, filters)
+
+
+def filtered(stmt, catalogue: Catalogue, filters: Filters | None = None):
+    """A select over Criterion narrowed to the catalogue and the filters, in plan order."""
     f = filters or Filters()
-    stmt = select(Criterion).where(Criterion.catalogue_id == catalogue.id).options(*_loaded())
+    stmt = stmt.where(Criterion.catalogue_id == catalogue.id)
     if f.area_id:
         stmt = stmt.where(Criterion.area_id == f.area_id)
     if f.unit_id:

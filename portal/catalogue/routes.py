@@ -14,7 +14,7 @@ from portal.web.forms import EmptyForm
 from portal.web.htmx import render
 from portal.web.nav import nav
 from portal.web.params import db_int
-from portal.web.pagination import paginate_list
+from portal.web.pagination import paginate
 
 from portal.exports.xlsx import xlsx_response
 from portal.exports import lists as export_lists
@@ -44,22 +44,35 @@ def index():
     years = services.all_catalogues()
     q = nfc(request.args.get("q", "")).strip()[:200]
     area_id = request.args.get("linh_vuc", type=db_int)
-    criteria = services.search_criteria(catalogue, q, area_id) if catalogue else []
+    if catalogue and wants_export():
+        services.load_areas(catalogue)
+        return export_response(export_lists.catalogue(catalogue, services.search_criteria(catalogue, q, area_id)))
+    # a page from the database: at 10× the demo ward a year holds 690 criteria
+    page = paginate(services.criteria_select(catalogue, q, area_id), per_page=PER_PAGE) if catalogue else None
     if catalogue:
         services.load_areas(catalogue)
-    if catalogue and wants_export():
-        return export_response(export_lists.catalogue(catalogue, criteria))
-    refusal = services.deletion_refusal(catalogue) if catalogue and current_user.has_role(*R.MANAGERS) else None
-    # A year's catalogue is ~70 criteria (one page); a bigger one pages by 100, grouped by area
-    # within the page, so the page stays light for the editors' per-row buttons.
+    manager = bool(catalogue) and current_user.has_role(*R.MANAGERS)
+    lock = editing.lock_state(catalogue) if manager else None
+    refusal = services.deletion_refusal(catalogue) if manager else None
+    # The reading page carries one "Sửa" link a row; the ↑↓ buttons come in the sorting mode
+    # (?sap_xep=1), so a 100-row page stays light. A year a closed round used is read-only.
+    editor = manager and lock != "closed"
     return render("catalogue/index.html", "results", catalogue=catalogue, years=years, q=q,
-                  area_id=area_id, criteria=criteria, page=paginate_list(criteria, per_page=PER_PAGE),
+                  area_id=area_id, page=page, editor=editor, lock=lock,
+                  sorting=editor and request.args.get("sap_xep") == "1",
                   import_form=ImportForm(),
-                  can_delete=bool(catalogue) and current_user.has_role(*R.MANAGERS) and refusal is None,
+                  can_delete=manager and refusal is None,
                   delete_refusal=refusal, delete_form=EmptyForm())
 
 
 PER_PAGE = 100
+
+
+def _back_to(criterion: Criterion, **args):
+    """The catalogue page showing this criterion, scrolled to its row."""
+    page = services.page_of(criterion, PER_PAGE)
+    return redirect(url_for("catalogue.index", **criterion.area.catalogue.url_args, **args,
+                            **({"page": page} if page > 1 else {}), _anchor=f"c-{criterion.id}"), code=303)
 
 
 @bp.post("/<int:year>/xoa")
@@ -182,7 +195,7 @@ def edit_criterion(criterion_id: int):
         return _edit_page(catalogue, criterion.area, criterion, values, exc.messages, 422)
     commit_or_conflict(unique_clash=True)
     flash(f"Đã lưu nội dung {criterion.code}.", "success")
-    return redirect(url_for("catalogue.index", **catalogue.url_args, _anchor=f"c-{criterion.id}"), code=303)
+    return _back_to(criterion)
 
 
 @bp.route("/linh-vuc/<int:area_id>/them", methods=["GET", "POST"])
@@ -202,23 +215,22 @@ def add_criterion(area_id: int):
         return _edit_page(catalogue, area, None, values, exc.messages, 422, group_id=group.id if group else None)
     commit_or_conflict(unique_clash=True)
     flash(f"Đã thêm nội dung {criterion.code}.", "success")
-    return redirect(url_for("catalogue.index", **catalogue.url_args, _anchor=f"c-{criterion.id}"), code=303)
+    return _back_to(criterion)
 
 
 @bp.post("/noi-dung/<int:criterion_id>/di-chuyen")
 @require(*R.MANAGERS)
 def move_criterion(criterion_id: int):
     criterion = db.session.get(Criterion, criterion_id) or abort(404)
-    catalogue = criterion.area.catalogue
     try:
         editing.move_criterion(criterion, "up" if request.form.get("huong") == "len" else "down",
                                request.form.get("version"))
     except editing.EditRefused as exc:
         db.session.rollback()
         flash(exc.messages[0], "error")
-        return redirect(url_for("catalogue.index", **catalogue.url_args), code=303)
+        return _back_to(criterion, sap_xep=1)
     commit_or_conflict()
-    return redirect(url_for("catalogue.index", **catalogue.url_args, _anchor=f"c-{criterion.id}"), code=303)
+    return _back_to(criterion, sap_xep=1)
 
 
 @bp.post("/linh-vuc/<int:area_id>/nhom")

@@ -1,5 +1,5 @@
 """Rules of the catalogue: importing a year's criteria, and finding them."""
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
@@ -211,6 +211,20 @@ def load_areas(catalogue: Catalogue) -> None:
 
 def search_criteria(catalogue: Catalogue, query: str = "", area_id: int | None = None):
     """Criteria of a catalogue containing the query as a phrase, ignoring accents and case."""
+    return list(db.session.scalars(criteria_select(catalogue, query, area_id)))
+
+
+def page_of(criterion: Criterion, per_page: int) -> int:
+    """The page of the whole catalogue's list (plan order, no filter) that shows this criterion."""
+    before = db.session.scalar(select(func.count(Criterion.id)).where(
+        Criterion.catalogue_id == criterion.catalogue_id,
+        or_(Criterion.position < criterion.position,
+            (Criterion.position == criterion.position) & (Criterion.id < criterion.id))))
+    return before // per_page + 1
+
+
+def criteria_select(catalogue: Catalogue, query: str = "", area_id: int | None = None):
+    """The select behind search_criteria, in plan order (for a page of it)."""
     stmt = select(Criterion).where(Criterion.catalogue_id == catalogue.id)
     condition = phrase_filter(Criterion.search_text, query)
     if condition is not None:
@@ -218,4 +232,4 @@ def search_criteria(catalogue: Catalogue, query: str = "", area_id: int | None =
     if area_id:
         stmt = stmt.where(Criterion.area_id == area_id)
     stmt = stmt.options(joinedload(Criterion.area), joinedload(Criterion.group))
-    return list(db.session.scalars(stmt.order_by(Criterion.position)))
+    return stmt.order_by(Criterion.position, Criterion.id)

@@ -30,11 +30,15 @@ def round_reports(round_id: int, **filters) -> list[Report]:
     return db.session.scalars(round_reports_query(round_id, **filters)).unique().all()
 
 
-def round_reports_query(round_id: int, *, area_id=None, unit_id=None, person_id=None, state=None,
-                        rating=None, late=None):
-    """The select behind round_reports (the review queue shows it a page at a time)."""
+def round_reports_query(round_id: int, **filters):
+    """The select behind round_reports (the review queue walks it from a report)."""
     stmt = (select(Report).join(Report.criterion).join(Criterion.area).where(Report.round_id == round_id)
             .options(*_report_options()).order_by(Area.position, Criterion.position, Report.id))
+    return filter_reports(stmt, **filters)
+
+
+def filter_reports(stmt, *, area_id=None, unit_id=None, person_id=None, state=None, rating=None, late=None):
+    """The review queue's filters on a select over Report joined to its Criterion."""
     if area_id:
         stmt = stmt.where(Criterion.area_id == area_id)
     if unit_id:

@@ -19,7 +19,7 @@ from portal.web.htmx import render
 from portal.web.pagination import paginate
 from portal.web.params import db_int
 
-from . import queue_walk
+from . import overview, queue_walk
 from . import services as S
 from .forms import FindingForm, ReviewForm
 from .models import RATINGS, Report
@@ -36,13 +36,11 @@ QUEUE_PER_PAGE = 50
 def queue(round_id):
     rnd = load_round(round_id)
     deny_unless(S.can_read_round(current_user, rnd))
-    args = request.args
-    filters = {"area_id": args.get("linh_vuc", type=db_int), "unit_id": args.get("don_vi", type=db_int),
-               "person_id": args.get("nguoi", type=db_int), "state": args.get("trang_thai") or None,
-               "rating": args.get("danh_gia") or None, "late": args.get("tre") == "1"}
+    filters = queue_walk.filters_from(request.args)
     if wants_export():  # the whole filtered list, not the page on screen
         return export_response(export_lists.review_queue(rnd, S.round_reports(rnd.id, **filters)))
-    page = paginate(S.round_reports_query(rnd.id, **filters), per_page=QUEUE_PER_PAGE)
+    page = paginate(overview.queue_select(rnd.id, **filters), per_page=QUEUE_PER_PAGE,
+                    make=overview.QueueLine._make)
     reports = page.items
     authors = db.session.scalars(select(User).join(Report, Report.author_id == User.id)
                                  .where(Report.round_id == rnd.id).distinct().order_by(User.full_name)).all()
