@@ -4,6 +4,7 @@ SQLite (default): the schema is built once by the Alembic migrations and the dem
 then each test gets a copy of that file. PostgreSQL (TEST_DATABASE_URL set, as .ci/run does):
 the migrations build the schema once, and each test truncates every table and reloads the demo.
 """
+import gc
 import os
 import shutil
 import sqlite3
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import text
+from sqlalchemy.orm import configure_mappers
 
 from portal import create_app
 from portal.demo import DEMO_PASSWORD, load_demo
@@ -139,6 +141,9 @@ def _shared_app(template_db, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("app")
     app = create_app(_config(PG_URL or f"sqlite:///{tmp / 'portal.db'}", tmp))
     _fresh_g_per_request(app)
+    # as app.py does in production: start-up's objects out of the collector's full passes
+    configure_mappers()
+    gc.freeze()
     return app, tmp / "portal.db"
 
 

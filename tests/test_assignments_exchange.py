@@ -35,7 +35,7 @@ def upload(client, data: bytes, **extra):
 def test_export_layout(app):
     response = login_as(app, "vp.thu").get("/phan-cong/xuat.xlsx")
     assert response.status_code == 200
-    assert "filename*=UTF-8''Phan%20cong%20phu%20trach%202026.xlsx" in response.headers["Content-Disposition"]
+    assert "filename*=UTF-8''Ph%C3%A2n%20c%C3%B4ng%20ph%E1%BB%A5%20tr%C3%A1ch%202026.xlsx" in response.headers["Content-Disposition"]
     ws = load_workbook(io.BytesIO(response.data)).active
     assert ws["A1"].value.startswith("DANH SÁCH PHÂN CÔNG PHỤ TRÁCH NỘI DUNG KIỂM TRA")
     assert [c.value for c in ws[3]] == HEADERS
@@ -215,5 +215,5 @@ def test_pdf_for_one_person_has_subtitle(app, tmp_path):
 def test_pdf_filename_keeps_vietnamese(app):
     response = login_as(app, "vp.thu").get("/phan-cong/xuat.pdf?nguoi=999999")
     disposition = response.headers["Content-Disposition"]
-    assert 'filename="phan-cong-phu-trach-2026.pdf"' in disposition
-    assert "filename*=UTF-8''Phan%20cong%20phu%20trach%202026.pdf" in disposition
+    assert 'filename="Phan cong phu trach 2026.pdf"' in disposition
+    assert "filename*=UTF-8''Ph%C3%A2n%20c%C3%B4ng%20ph%E1%BB%A5%20tr%C3%A1ch%202026.pdf" in disposition

@@ -1,8 +1,6 @@
 """URL table of the responsibility lists. Views load, check, call a service, commit once."""
-import re
-from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
@@ -14,7 +12,7 @@ from portal.catalogue import services as catalogue_services
 from portal.catalogue.models import Catalogue, Criterion
 from portal.exports.xlsx import xlsx_response
 from portal.extensions import db
-from portal.text import fold, nfc
+from portal.text import nfc
 from portal.timeutil import today
 from portal.web.access import require
 from portal.web.concurrency import EditConflict
@@ -263,7 +261,7 @@ def copy():
 # --- Excel and PDF -----------------------------------------------------------------------
 
 def _file_stem(catalogue, filters) -> str:
-    stem = f"Phan cong phu trach {catalogue.year}"
+    stem = f"Phân công phụ trách {catalogue.year}"
     if filters.unit_id and (unit := db.session.get(Unit, filters.unit_id)):
         stem += f" - {unit.short_name or unit.name}"
     if filters.person_id and (person := db.session.get(User, filters.person_id)):
@@ -290,8 +288,7 @@ def export_docx():
 @bp.get("/xuat.pdf")
 def export_pdf(fmt="pdf"):
     """The responsibility list as the plan's annex (portal.reports.annex), in PDF or Word."""
-    from portal.pdf import render_document_pdf
-    from portal.pdf.docx import render_docx
+    from portal.pdf.send import send_document
     from portal.reports.annex import responsibility_annex
 
     if fmt not in ("pdf", "docx"):
@@ -299,16 +296,9 @@ def export_pdf(fmt="pdf"):
     catalogue, filters = _catalogue(), _filters()
     criteria = services.list_criteria(catalogue, filters)
     document = responsibility_annex(criteria, catalogue.year, _subtitle(filters))
-    stem = _file_stem(catalogue, filters)
+    document.file_stem = _file_stem(catalogue, filters)
     db.session.commit()  # never hold a transaction open while rendering
-    if fmt == "docx":
-        data, mimetype = render_docx(document), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    else:
-        data, mimetype = render_document_pdf(document), "application/pdf"
-    ascii_name = re.sub(r"[^a-z0-9]+", "-", fold(stem)).strip("-") + "." + fmt
-    disposition = "inline" if fmt == "pdf" else "attachment"
-    return Response(data, mimetype=mimetype, headers={
-        "Content-Disposition": f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(stem + '.' + fmt, safe='')}"})
+    return send_document(document, fmt)
 
 
 @bp.route("/nhap", methods=["GET", "POST"])
