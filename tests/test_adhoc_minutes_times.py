@@ -81,6 +81,7 @@ def test_editing_the_times_is_saved_and_logged(app):
     assert any(h.action == "update" and "end_time" in h.changes for h in history_for(entry))
     history = client.get(f"/kiem-tra-dot-xuat/{entry.id}/lich-su", headers=HTMX).text
     assert '<span class="field-name">Giờ kết thúc</span>' in history
+    assert "10:15" in history and "11:00" in history and "10:15:00" not in history  # hh:mm, as on the page
     # both cleared: the entry keeps no hours
     r = client.post(f"/kiem-tra-dot-xuat/{entry.id}/sua",
                     data=_data(start_time="", end_time="", version=entry.version))

@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 
 from flask import url_for
-from sqlalchemy import Boolean, Date, DateTime, Numeric, inspect, select
+from sqlalchemy import Boolean, Date, DateTime, Numeric, Time, inspect, select
 from werkzeug.routing import BuildError
 
 from portal.extensions import db
@@ -206,6 +206,8 @@ def _format(table, name, value, names: _Names, ref: str | None) -> str:
             return fmt_date(dt.date.fromisoformat(str(value)[:10]))
         except ValueError:
             return str(value)
+    if isinstance(ctype, Time):  # "08:30:00" as recorded: the hour and minute, as on the page
+        return str(value)[:5]
     if isinstance(ctype, Numeric) or isinstance(value, float):
         return _number(value)
     return str(value)
