@@ -44,11 +44,11 @@ home_panel("assignments/_home_panel.html", roles=(R.STAFF,), order=10, context=_
 
 # --- helpers -----------------------------------------------------------------------------
 
-def _catalogue() -> Catalogue:
+def _catalogue(among: list[Catalogue] | None = None) -> Catalogue:
     if request.values.get("nam") or request.values.get("bo") or request.values.get("chon"):
         return catalogue_services.catalogue_from_args(request.values) or abort(
             404, f"Chưa có bộ nội dung năm {request.values.get('nam', '')[:10]}.")
-    return catalogue_services.current_catalogue() or abort(
+    return catalogue_services.current_catalogue(among=among) or abort(
         404, "Chưa có bộ nội dung kiểm tra nào; hãy nhập bộ nội dung của năm trước khi phân công.")
 
 
@@ -67,11 +67,11 @@ def _people_units() -> dict[int, int | None]:
     return dict(db.session.execute(select(User.id, User.unit_id)).all())
 
 
-def _list_context(catalogue, filters, **extra):
+def _list_context(catalogue, filters, years=None, **extra):
     # a page at a time: a year's list passes a screenful (10× the demo ward: 690 criteria)
     page = paginate(lines.lines_select(catalogue, filters), per_page=PER_PAGE, make=lines.make)
     criteria = page.items = lines.complete(catalogue, page.items)
-    years = catalogue_services.all_catalogues()
+    years = catalogue_services.all_catalogues() if years is None else years
     people, units = services.active_people(), services.active_units()
     ctx = dict(catalogue=catalogue, filters=filters, criteria=criteria, page=page, years=years,
                people=people, units=units, editable=can_edit(current_user),
@@ -97,8 +97,8 @@ def _subtitle(filters: Filters) -> str:
 
 @bp.get("/")
 def index():
-    catalogue = _catalogue()
-    return render("assignments/index.html", "table", **_list_context(catalogue, _filters()))
+    years = catalogue_services.all_catalogues()
+    return render("assignments/index.html", "table", **_list_context(_catalogue(years), _filters(), years))
 
 
 @bp.get("/dem")

@@ -32,16 +32,16 @@ class ImportForm(FlaskForm):
     file = FileField("Tệp bộ nội dung (.yaml hoặc .xlsx)", validators=[FileRequired("Vui lòng chọn tệp để nhập.")])
 
 
-def _catalogue_from_args() -> Catalogue | None:
+def _catalogue_from_args(among: list[Catalogue] | None = None) -> Catalogue | None:
     if request.args.get("nam") or request.args.get("bo") or request.args.get("chon"):
         return services.catalogue_from_args(request.args) or abort(404, "Chưa có bộ nội dung này.")
-    return services.current_catalogue()
+    return services.current_catalogue(among=among)
 
 
 @bp.get("/")
 def index():
-    catalogue = _catalogue_from_args()
     years = services.all_catalogues()
+    catalogue = _catalogue_from_args(years)
     q = nfc(request.args.get("q", "")).strip()[:200]
     area_id = request.args.get("linh_vuc", type=db_int)
     if catalogue and wants_export():

@@ -139,16 +139,16 @@ def current_year() -> int:
     return year or today().year
 
 
-def current_catalogue(kind: str = DEFAULT_KIND) -> Catalogue | None:
+def current_catalogue(kind: str = DEFAULT_KIND, among: list[Catalogue] | None = None) -> Catalogue | None:
     """The current year's catalogue (see current_year); without one, the latest year before it,
     and only when there is none before, the earliest after it. Of the kind asked for when the
-    ward has one, else of any kind."""
+    ward has one, else of any kind. `among`: all_catalogues() when the page has it already."""
     year = current_year()
-    for wanted in ((Catalogue.kind == kind,), ()):
-        found = (db.session.scalar(select(Catalogue).where(Catalogue.year == year, *wanted).limit(1))
-                 or db.session.scalar(select(Catalogue).where(Catalogue.year < year, *wanted)
-                                      .order_by(Catalogue.year.desc()).limit(1))
-                 or db.session.scalar(select(Catalogue).where(*wanted).order_by(Catalogue.year).limit(1)))
+    catalogues = all_catalogues() if among is None else among
+    for wanted in ([c for c in catalogues if c.kind == kind], catalogues):
+        found = (next((c for c in wanted if c.year == year), None)
+                 or max((c for c in wanted if c.year < year), key=lambda c: c.year, default=None)
+                 or min(wanted, key=lambda c: c.year, default=None))
         if found is not None:
             return found
     return None
