@@ -259,3 +259,25 @@ def test_htmx_index_fragment(app):
     assert r.status_code == 200 and "<html" not in r.text and 'id="results"' in r.text
     assert "Kiểm tra đột xuất" in r.text and "Kết luận số 15/KL-SNV" not in r.text
     assert r.headers["Vary"] == "HX-Request" or "HX-Request" in r.headers["Vary"]
+
+
+def test_the_figure_counted_by_the_database_equals_the_one_counted_finding_by_finding(app):
+    """figure_of (two aggregate passes, what the list page shows) against figure_for (every
+    finding loaded with its remedies), over the demo ward with every outcome present: a finding
+    with no remedy, one with an unconfirmed done remedy, one escalated, one remedied."""
+    findings = db.session.scalars(db.select(Finding)).all()
+    f1, f2, f3, f4 = findings[:4]
+    for r in f1.remedies:
+        db.session.delete(r)
+    kinds = (("done", date(2026, 5, 1)), ("escalated", None), ("done", None))
+    for f, (status, confirmed) in zip((f2, f3, f4), kinds):
+        for r in f.remedies:
+            r.status, r.confirmed_at = status, confirmed
+    db.session.commit()
+    outcomes = {S.outcome(f) for f in db.session.scalars(db.select(Finding))}
+    assert outcomes == {"open", "remedied", "escalated"}
+    for username in ("vhxh.ha", "chutich", "vp.thu"):
+        for scope in ({"state": "all"}, {"state": "open"}, {"state": "all", "source": "round"},
+                      {"state": "all", "year": 2026}, {"state": "all", "q": "hồ sơ"}):
+            want = S.figure_for(db.session.scalars(S.findings_query(user(username), **scope)))
+            assert S.figure_of(S.findings_scope(user(username), **scope)) == want, (username, scope)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
 from portal.timeutil import now_utc
 
-from .models import Finding
+from .models import Finding, Remedy
 from .rules import TARGET_PERCENT
 
 
@@ -67,6 +67,22 @@ def figure_for(findings: Iterable[Finding]) -> Figure:
     for f in findings:
         counts[outcome(f)] += 1
     return Figure(total=sum(counts.values()), remedied=counts["remedied"], escalated=counts["escalated"])
+
+
+def figure_of(scope) -> Figure:
+    """figure_for computed by the database over a select(Finding) (queries.findings_scope): two
+    aggregate passes instead of loading every finding of the year with its remedies."""
+    settled = or_(Remedy.status == "escalated", (Remedy.status == "done") & Remedy.confirmed_at.is_not(None))
+    per = (select(func.count(Remedy.id).label("n"), func.sum(case((settled, 1), else_=0)).label("s"),
+                  func.sum(case((Remedy.status == "escalated", 1), else_=0)).label("e"))
+           .select_from(Finding).outerjoin(Remedy, Remedy.finding_id == Finding.id)
+           .where(Finding.id.in_(scope.with_only_columns(Finding.id).order_by(None)))
+           .group_by(Finding.id).subquery())
+    closed = (per.c.n > 0) & (per.c.s == per.c.n)
+    total, remedied, escalated = db.session.execute(select(
+        func.count(), func.sum(case((closed & (per.c.e == 0), 1), else_=0)),
+        func.sum(case((closed & (per.c.e > 0), 1), else_=0)))).one()
+    return Figure(total=total, remedied=remedied or 0, escalated=escalated or 0)
 
 
 def findings_figure(*, year: int | None = None, round_id: int | None = None,

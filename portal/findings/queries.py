@@ -25,6 +25,19 @@ def overdue_clause(on: date):
 def findings_query(user, *, state: str = "open", source: str = "", area_id=None, unit_id=None,
                    person_id=None, year=None, round_id=None, q: str = "", on: date | None = None):
     """The select behind the findings list, limited to what the user may see."""
+    stmt = findings_scope(user, state=state, source=source, area_id=area_id, unit_id=unit_id,
+                          person_id=person_id, year=year, round_id=round_id, q=q, on=on)
+    # Lists, exports and the figure all read these per finding: load them with the page, not per row.
+    stmt = stmt.options(selectinload(Finding.remedies).options(joinedload(Remedy.owner),
+                                                                joinedload(Remedy.owner_unit)),
+                        joinedload(Finding.area), joinedload(Finding.unit), joinedload(Finding.person),
+                        joinedload(Finding.criterion))
+    return stmt.order_by(Finding.found_on.desc(), Finding.id.desc())
+
+
+def findings_scope(user, *, state: str = "open", source: str = "", area_id=None, unit_id=None,
+                   person_id=None, year=None, round_id=None, q: str = "", on: date | None = None):
+    """findings_query's filters alone: a select(Finding) to count or aggregate over."""
     on = on or today()
     stmt = select(Finding)
     if not can_read_all(user):
@@ -45,12 +58,7 @@ def findings_query(user, *, state: str = "open", source: str = "", area_id=None,
             stmt = stmt.where(column == value)
     for word in fold(q).split():
         stmt = stmt.where(Finding.search_text.contains(word, autoescape=True))
-    # Lists, exports and the figure all read these per finding: load them with the page, not per row.
-    stmt = stmt.options(selectinload(Finding.remedies).options(joinedload(Remedy.owner),
-                                                                joinedload(Remedy.owner_unit)),
-                        joinedload(Finding.area), joinedload(Finding.unit), joinedload(Finding.person),
-                        joinedload(Finding.criterion))
-    return stmt.order_by(Finding.found_on.desc(), Finding.id.desc())
+    return stmt
 
 
 def finding_years() -> list[int]:

@@ -91,7 +91,7 @@ def index():
     page = paginate(S.findings_query(current_user, **filters), per_page=25)
     # The figure covers the same scope as the list minus its state (open/closed) filter.
     scope = {**filters, "state": "all"}
-    figure = S.figure_for(db.session.scalars(S.findings_query(current_user, **scope)))
+    figure = S.figure_of(S.findings_scope(current_user, **scope))
     catalogue = current_catalogue()
     people = db.session.scalars(select(User).where(User.active).order_by(User.full_name)).all()
     units = db.session.scalars(select(Unit).where(Unit.active).order_by(Unit.position)).all()
@@ -107,7 +107,7 @@ def export():
 
     filters = _filters()
     findings = db.session.scalars(S.findings_query(current_user, **filters)).all()
-    figure = S.figure_for(db.session.scalars(S.findings_query(current_user, **{**filters, "state": "all"})))
+    figure = S.figure_of(S.findings_scope(current_user, **{**filters, "state": "all"}))
     on = today()
     heading = [f"DANH SÁCH TỒN TẠI, HẠN CHẾ VÀ BIỆN PHÁP KHẮC PHỤC — {STATES[filters['state']].upper()}",
                f"Tỷ lệ đã khắc phục hoặc kiến nghị xử lý: "
