@@ -148,18 +148,33 @@ def test_adhoc_and_higher_findings_carry_their_first_remedy(app):
     assert page.count('name="remedy_action"') == 1 and chosen_owner(ha.get("/ton-tai/moi").text) == ""
 
 
+def _iso_form_url(finding) -> str:
+    return f"/iso/boc-mau/{finding.source_id}/ton-tai/{finding.id}/bien-phap"
+
+
 def test_iso_nonconformity_asks_for_its_first_remedy_htmx(app):
     finding = _iso_finding()
     viet = login_as(app, "vp.viet")
     page = viet.get(f"/iso/boc-mau/{finding.source_id}").text
     assert f'id="ton-tai-{finding.id}"' in page and "chưa có biện pháp khắc phục" in page
     item = page.split(f'id="ton-tai-{finding.id}"')[1].split("</li>")[0]
+    # the page carries no form: under each finding, a button opens its own in place
+    assert 'name="remedy_action"' not in page and "Giao biện pháp khắc phục…" in item
+    url = _iso_form_url(finding)
+    assert f'hx-get="{url}"' in item and f'hx-target="#ton-tai-{finding.id}"' in item
+    opened = viet.get(url, headers=HTMX)
+    assert opened.status_code == 200 and "<html" not in opened.text and f'id="ton-tai-{finding.id}"' in opened.text
+    item = opened.text
+    assert item.count('name="remedy_action"') == 1 and f'action="{url}"' in item
     assert chosen_owner(item) == (f"p{finding.person_id}" if finding.person_id else f"u{finding.unit_id}")
     assert finding.recommendation and finding.recommendation.split(",")[0] in item  # what to do, pre-filled
-    # the owner list loads after the page: every active person and unit, the pre-filled one chosen
-    options = viet.get(re.search(r'hx-get="([^"]+)"', item).group(1).replace("&amp;", "&")).text
-    assert f'value="u{_unit("KTHTĐT").id}"' in options and f'value="p{uid("kt.lan")}"' in options
-    assert options.count(" selected") == 1
+    # one form opened on demand lists every active person and unit at once, the pre-filled one chosen
+    assert f'value="u{_unit("KTHTĐT").id}"' in item and f'value="p{uid("kt.lan")}"' in item
+    assert item.count(" selected") == 1
+    # "Hủy" closes it again: the button is back, the focus goes to it
+    closed = viet.get(url + "?dong=1", headers=HTMX)
+    assert closed.status_code == 200 and 'name="remedy_action"' not in closed.text
+    assert f'id="giao-{finding.id}"' in closed.text and f'data-focus="#giao-{finding.id}"' in item
     # errors come back in the fragment, with what was typed
     r = _post_iso(viet, finding, {"remedy_action": "Chấn chỉnh bước 2", "remedy_owner_id": "u999999",
                                   "remedy_deadline": _dmy(today() - timedelta(days=1))}, headers=HTMX)
@@ -189,7 +204,17 @@ def test_iso_first_remedy_without_htmx_and_permissions(app):
     finding = _iso_finding()
     data = _first("Chấn chỉnh", owner=f"p{uid('tt.tam')}")
     for username in ("tt.tam", "chutich", "yt.huong"):
-        assert _post_iso(login_as(app, username), finding, data).status_code == 403
+        reader = login_as(app, username)
+        assert _post_iso(reader, finding, data).status_code == 403
+        assert reader.get(_iso_form_url(finding), headers=HTMX).status_code == 403
+    # readers of the check see that a remedy is missing, with no button to give one
+    page = login_as(app, "chutich").get(f"/iso/boc-mau/{finding.source_id}").text
+    assert "Chưa có biện pháp khắc phục" in page and "Giao biện pháp khắc phục…" not in page
+    ha = login_as(app, "vhxh.ha")
+    # without JavaScript the button is a link: the check's page comes back with that one form open
+    opened = ha.get(_iso_form_url(finding))
+    assert opened.status_code == 200 and "<html" in opened.text and opened.text.count('name="remedy_action"') == 1
+    assert f'action="{_iso_form_url(finding)}"' in opened.text
     ha = login_as(app, "vhxh.ha")
     bad = _post_iso(ha, finding, {**data, "remedy_action": "  "})
     assert bad.status_code == 422 and "<html" in bad.text and "Vui lòng nhập biện pháp khắc phục." in bad.text
@@ -199,6 +224,13 @@ def test_iso_first_remedy_without_htmx_and_permissions(app):
     other = db.session.scalar(select(Finding).where(Finding.source != "iso"))
     assert ha.post(f"/iso/boc-mau/{finding.source_id}/ton-tai/{other.id}/bien-phap", data=data).status_code == 404
     assert ha.post(f"/iso/boc-mau/999999/ton-tai/{finding.id}/bien-phap", data=data).status_code == 404
+    assert ha.get(f"/iso/boc-mau/{finding.source_id}/ton-tai/{other.id}/bien-phap").status_code == 404
+    assert ha.get(f"/iso/boc-mau/999999/ton-tai/{finding.id}/bien-phap", headers=HTMX).status_code == 404
+    # once given, opening the form again shows the remedy instead (htmx) or goes back to the page
+    gone = ha.get(_iso_form_url(finding), headers=HTMX)
+    assert gone.status_code == 200 and 'name="remedy_action"' not in gone.text and "Biện pháp khắc phục:" in gone.text
+    back = ha.get(_iso_form_url(finding))
+    assert back.status_code == 303 and back.headers["Location"].endswith(f"/iso/boc-mau/{finding.source_id}#ton-tai-{finding.id}")
 
 
 # -- bad input, the same everywhere ---------------------------------------------------------------
@@ -295,7 +327,7 @@ def test_default_deadline_follows_the_ward_setting(app):
     assert want in login_as(app, "vp.viet").get(f"/dot-kiem-tra/bao-cao/{rep.id}").text
     assert want in ha.get("/ton-tai/moi").text
     finding = _iso_finding()
-    assert want in login_as(app, "vp.viet").get(f"/iso/boc-mau/{finding.source_id}").text
+    assert want in login_as(app, "vp.viet").get(_iso_form_url(finding), headers=HTMX).text
     # a form from before the setting existed (no such field) keeps it
     old = {k: v for k, v in _settings_form(ha).items() if k != "remedy_deadline_days"}
     assert ha.post("/cai-dat/", data=old).status_code == 302
@@ -399,7 +431,7 @@ def test_csrf_guards_every_first_remedy_form(app):
               {"description": "Thiếu", "cause": "chu_quan"}),
              ("vhxh.ha", "/ton-tai/moi", "/ton-tai/moi", {"description": "Thiếu", "source_ref": "CV 1",
                                                            "cause": "chu_quan", "found_on": _dmy(today())}),
-             ("vp.viet", f"/iso/boc-mau/{finding.source_id}", f"/iso/boc-mau/{finding.source_id}/ton-tai/{finding.id}/bien-phap", {})]
+             ("vp.viet", _iso_form_url(finding), _iso_form_url(finding), {})]
     for username, page_url, url, extra in posts:
         g.pop("csrf_token", None)  # the tests share one app context: no token left from another client
         client = login_as_csrf(app, username)

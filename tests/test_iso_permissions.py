@@ -44,6 +44,7 @@ ROUTES = [
     ("GET", "/iso/boc-mau/{c}/ho-so/{d}", READ_CHECKS),
     ("POST", "/iso/boc-mau/{c}/ho-so/{d}/buoc/{s}", INSPECTOR),
     ("POST", "/iso/boc-mau/{c}/hoan-thanh", INSPECTOR),
+    ("GET", "/iso/boc-mau/{c}/ton-tai/{f}/bien-phap", INSPECTOR | MANAGERS),
     ("POST", "/iso/boc-mau/{c}/ton-tai/{f}/bien-phap", INSPECTOR | MANAGERS),
     ("GET", "/iso/boc-mau/{c}/ket-qua.pdf", READ_CHECKS),
     ("GET", "/iso/boc-mau/{c}/ket-qua.docx", READ_CHECKS),

@@ -80,15 +80,14 @@ def _dossier_form(check, formdata=None):
 
 
 def _check_page(check, dossier_form=None, status=200, block=None, remedy_forms=None):
-    from .first_remedies import can_give, forms_for
+    from .first_remedies import can_give
 
     holidays = services.holiday_set()  # one query for the rates and for the warning below
     res = checks.results(check, holidays)
     findings = checks.findings_for(check)
     horizon = check.period_end + dt.timedelta(days=60)
-    remedy_forms = {**forms_for(findings), **(remedy_forms or {})}
     return render("iso/check.html", block, status=status, check=check, res=res,
-                  remedy_forms=remedy_forms, can_give=can_give(current_user),
+                  remedy_forms=remedy_forms or {}, can_give=can_give(current_user),
                   dossier_form=dossier_form or _dossier_form(check), file_form=FileForm(),
                   draw_form=DrawForm(), empty_form=EmptyForm(), can_manage=services.can_manage(current_user),
                   can_record=services.can_record(current_user), findings=findings,

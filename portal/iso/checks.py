@@ -276,11 +276,13 @@ def with_everything(stmt):
     (one per relationship, whatever the number of checks, dossiers and step checks)."""
     from sqlalchemy.orm import joinedload, selectinload
 
+    # A dossier's procedure (with its unit) is one of the check's procedures, and a step check's
+    # step one of its version's steps: both already in the session, so those many-to-one
+    # attributes resolve from the identity map with no query and need no join of their own.
     dossiers = selectinload(SampleCheck.dossiers)
     return stmt.options(
         selectinload(SampleCheck.procedures).joinedload(Procedure.unit),
-        dossiers.selectinload(Dossier.step_checks).joinedload(StepCheck.step),
-        dossiers.joinedload(Dossier.procedure).joinedload(Procedure.unit),
+        dossiers.selectinload(Dossier.step_checks),
         dossiers.joinedload(Dossier.proc_version).selectinload(ProcedureVersion.steps),
         joinedload(SampleCheck.completed_by),
     )

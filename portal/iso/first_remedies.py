@@ -1,7 +1,9 @@
 """Each nonconformity of a completed sample check asks for its first remedy on the check's page:
-one form per finding without a remedy (the findings area's shared form, fragment and service),
-pre-filled with the dossier's handler (else the procedure's owner unit) and the finding's
-recommendation. htmx swaps just that finding; without htmx the page reloads."""
+under every finding without a remedy, a "Giao biện pháp khắc phục" button opens the findings
+area's shared form (fragment and service) in place, pre-filled with the dossier's handler (else
+the procedure's owner unit) and the finding's recommendation. Opened on demand, not one form per
+finding in the page: a check with a dozen nonconformities stays a short page that loads fast.
+htmx swaps just that finding; without htmx the page reloads with the form open."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -33,21 +35,32 @@ def _form(finding: Finding, formdata=None) -> FirstRemedyForm:
     return form_ids(form, finding.id)  # one form per finding on the page: ids of their own
 
 
-def forms_for(findings) -> dict[int, FirstRemedyForm]:
-    """A pre-filled form for each finding still without a remedy, if this user may give one
-    (every person and unit loaded by the page afterwards, not one list per form)."""
-    if not can_give(current_user):
-        return {}
-    return {f.id: _form(f).load_owners_later(person=f.person, unit=f.unit) for f in findings if not f.remedies}
+def _check_and_finding(check_id: int, finding_id: int) -> tuple[SampleCheck, Finding]:
+    check = db.session.get(SampleCheck, check_id) or abort(404)
+    finding = db.session.get(Finding, finding_id)
+    if finding is None or (finding.source, finding.source_id) != ("iso", check.id):
+        abort(404)
+    return check, finding
+
+
+@bm.get("/<int:check_id>/ton-tai/<int:finding_id>/bien-phap")
+@require(*GIVE_REMEDIES)
+def first_remedy_form(check_id: int, finding_id: int):
+    """Open the form under one nonconformity (?dong=1 closes it again). htmx gets the finding's
+    fragment; without JavaScript the check's page comes back with this form open."""
+    check, finding = _check_and_finding(check_id, finding_id)
+    form = None if request.args.get("dong") or finding.remedies else _form(finding)
+    if is_htmx():
+        return render_template("iso/_finding.html", f=finding, check=check, can_give=True, form=form, given=False)
+    if form is None:
+        return redirect(url_for("iso.bm.check", check_id=check.id, _anchor=f"ton-tai-{finding.id}"), 303)
+    return _check_page(_load_check(check.id), remedy_forms={finding.id: form})
 
 
 @bm.post("/<int:check_id>/ton-tai/<int:finding_id>/bien-phap")
 @require(*GIVE_REMEDIES)
 def first_remedy_post(check_id: int, finding_id: int):
-    check = db.session.get(SampleCheck, check_id) or abort(404)
-    finding = db.session.get(Finding, finding_id)
-    if finding is None or (finding.source, finding.source_id) != ("iso", check.id):
-        abort(404)
+    check, finding = _check_and_finding(check_id, finding_id)
     form = _form(finding, formdata=request.form)
     given, notice = False, ""
     if form.validate():

@@ -65,6 +65,18 @@ def test_iso_nonconformity_gets_its_first_remedy_in_place(page, live_server, app
     login(page, live_server, "vp.viet")
     page.goto(f"{live_server}/iso/boc-mau/{check_id}")
     item = page.locator(f"#ton-tai-{finding_id}")
+    opener = item.get_by_role("link", name="Giao biện pháp khắc phục…")
+    # "Hủy" closes the opened form and gives the focus back to the button that opened it
+    opener.click()
+    what = page.locator(f"#ton-tai-{finding_id}").get_by_label("Việc cần làm (biện pháp khắc phục đầu tiên)")
+    expect(what).to_be_focused()
+    page.locator(f"#ton-tai-{finding_id}").get_by_role("link", name="Hủy").click()
+    expect(page.locator(f"#ton-tai-{finding_id}").get_by_label("Việc cần làm (biện pháp khắc phục đầu tiên)")).to_have_count(0)
+    expect(opener).to_be_focused()
+    # opened from the keyboard: the form arrives in place, the focus in its first field
+    opener.press("Enter")
+    expect(what).to_be_focused()
+    item = page.locator(f"#ton-tai-{finding_id}")
     expect(item.get_by_label("Người hoặc đơn vị thực hiện").locator("option")).not_to_have_count(2)
     item.scroll_into_view_if_needed()
     _shot(page, "iso-check")

@@ -57,6 +57,13 @@
       if (where) where.focus();
       return;
     }
+    // A control that opens or closes a form in place (data-focus="#id") hands the focus on: to
+    // the form's first field when it opens, back to the opener when it closes.
+    if (source && source.dataset && source.dataset.focus) {
+      var next = document.querySelector(source.dataset.focus);
+      if (next) next.focus();
+      return;
+    }
     if (!source || !source.closest || !source.closest("form[role=search]")) return;
     var count = document.querySelector("main .count[aria-live]");
     if (!count) return;
