@@ -120,11 +120,12 @@ PASSWORD_CHANGE_ENDPOINTS = {"accounts.password", "accounts.logout", "static"}
 def _register_web(app: Flask) -> None:
     from .settings.models import get_settings
     from .timeutil import fmt_date, fmt_datetime, today
-    from .web import access, htmx, nav, wtforms_markup, wtforms_vi
+    from .web import access, htmx, nav, urls, wtforms_markup, wtforms_vi
 
     wtforms_vi.install()
     wtforms_markup.install()
     app.jinja_env.globals["form_ids"] = wtforms_markup.form_ids
+    app.jinja_env.globals["row_url"] = urls.row_url
     from .web import pwa
 
     pwa.register(app)

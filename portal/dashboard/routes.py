@@ -15,10 +15,11 @@ from portal.web.params import db_int
 from portal.exports import lists as export_lists
 from portal.exports.table import export_response, wants_export
 
+from . import charts, sources
 from . import figures as F
-from . import sources
 
 bp = Blueprint("dashboard", __name__, url_prefix="/bang-dieu-khien")
+charts.register(bp)
 VIEWERS = (R.LEADER, *R.MANAGERS)
 nav("Bảng điều khiển", "dashboard.index", roles=VIEWERS, order=15)
 
