@@ -34,6 +34,7 @@ class Line(NamedTuple):
     timeframe: str | None
     due_date: date | None
     note: str | None
+    lead_person_id: int | None
     assigned: bool
     # filled by `complete`, for the page's rows only
     area_label: str = ""
@@ -41,6 +42,11 @@ class Line(NamedTuple):
     level_label: str = ""
     coordinator_units: tuple = ()
     coordinator_persons: tuple = ()
+
+    @property
+    def coordinators_text(self) -> str:
+        """As Assignment.coordinators_text: units first, then persons, separated by "; "."""
+        return "; ".join(self.coordinator_units + self.coordinator_persons)
 
 
 @cache
@@ -53,7 +59,7 @@ def lines_select(catalogue: Catalogue, filters: Filters | None = None):
     unit, person = _people()
     stmt = (select(Criterion.id, Criterion.code, Criterion.text, Criterion.area_id, Criterion.group_id,
                    Criterion.parent_id, Assignment.id, Assignment.product, unit.name, person.full_name,
-                   Assignment.timeframe, Assignment.due_date, Assignment.note,
+                   Assignment.timeframe, Assignment.due_date, Assignment.note, Assignment.lead_person_id,
                    Assignment.lead_person_id.is_not(None) | Assignment.lead_unit_id.is_not(None))
             .outerjoin(Assignment, Assignment.criterion_id == Criterion.id)
             .outerjoin(unit, unit.id == Assignment.lead_unit_id)
@@ -120,3 +126,15 @@ def one(catalogue: Catalogue, criterion_id: int) -> Line | None:
     """The row of one criterion (the editor swaps it back after a save or a cancel)."""
     row = db.session.execute(lines_select(catalogue).where(Criterion.id == criterion_id)).first()
     return complete(catalogue, [make(row)])[0] if row else None
+
+
+def by_area(lines: list[Line]) -> list[tuple[str, list[Line]]]:
+    """Completed lines in runs of one area, with the area's label: [("1. Công tác …", [...]), …]."""
+    groups: list[tuple[str, list[Line]]] = []
+    last = object()
+    for x in lines:
+        if x.area_id != last:
+            groups.append((x.area_label, []))
+            last = x.area_id
+        groups[-1][1].append(x)
+    return groups

@@ -117,11 +117,11 @@ def mine():
     loads = {a.area.id: a for a in summary["areas"]}
     area_id = request.args.get("linh_vuc", type=db_int)
     total = (loads[area_id].count if area_id in loads else 0) if area_id else summary["count"]
-    page = paginate(services.criteria_query(catalogue, Filters(person_id=current_user.id, area_id=area_id)),
-                    per_page=PER_PAGE, total=total)
+    page = paginate(lines.lines_select(catalogue, Filters(person_id=current_user.id, area_id=area_id)),
+                    per_page=PER_PAGE, total=total, make=lines.make)  # light rows, as the whole list
+    page.items = lines.complete(catalogue, page.items)
     return render("assignments/mine.html", "results", catalogue=catalogue, page=page, area_id=area_id,
-                  groups=services.group_by_area(page.items), count=summary["count"], summary=summary,
-                  role_of=lambda c: services.person_role(c.assignment, current_user), on_date=today())
+                  groups=lines.by_area(page.items), count=summary["count"], summary=summary, on_date=today())
 
 
 @bp.get("/noi-dung/<int:criterion_id>")

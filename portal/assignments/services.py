@@ -132,16 +132,6 @@ def unassigned_count(catalogue: Catalogue | None) -> int:
         select(func.count(Criterion.id)).where(Criterion.catalogue_id == catalogue.id, ~assigned))
 
 
-def person_role(assignment: Assignment | None, person: User) -> str | None:
-    if assignment is None:
-        return None
-    if assignment.lead_person_id == person.id:
-        return "lead"
-    if any(c.person_id == person.id for c in assignment.coordinators):
-        return "coordinator"
-    return None
-
-
 @dataclass
 class AreaLoad:
     """How many of an area's criteria a person leads or coordinates (their own list)."""
@@ -196,15 +186,6 @@ def load_by_person(catalogue: Catalogue) -> dict[int, int]:
         for person_id in {a.lead_person_id, *(x.person_id for x in a.coordinators)} - {None}:
             counts[person_id] = counts.get(person_id, 0) + 1
     return counts
-
-
-def group_by_area(criteria: list[Criterion]) -> list[tuple[Area, list[Criterion]]]:
-    groups: list[tuple[Area, list[Criterion]]] = []
-    for c in criteria:
-        if not groups or groups[-1][0].id != c.area_id:
-            groups.append((c.area, []))
-        groups[-1][1].append(c)
-    return groups
 
 
 def history_of(criterion: Criterion) -> list[AssignmentHistory]:
