@@ -18,6 +18,14 @@ def test_row_url_equals_url_for(app, endpoint, key, values):
             assert make(value) == url_for(endpoint, **values, **{key: value})
 
 
+def test_row_url_is_built_once_a_request(app):
+    with app.test_request_context("/"):
+        assert row_url("rounds.report", "report_id") is row_url("rounds.report", "report_id")
+        assert row_url("rounds.report", "report_id") is not row_url("assignments.edit", "criterion_id")
+    with app.test_request_context("/"):  # a new request builds its own
+        assert row_url("rounds.report", "report_id")(3) == "/dot-kiem-tra/bao-cao/3"
+
+
 def test_row_url_takes_only_integers(app):
     with app.test_request_context("/"):
         make = row_url("assignments.detail", "criterion_id")
