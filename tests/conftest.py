@@ -80,32 +80,37 @@ _PG_SNAPSHOT: list = []
 
 def _truncate_and_reload():
     """Empty every table, then put the demo ward back: loaded once through the real code, then
-    copied back as rows (much faster than loading it again for every test)."""
-    tables = db.metadata.sorted_tables
-    if _PG_SNAPSHOT:
-        # The snapshot is consistent: skip the per-row foreign-key triggers. Each row check of a
-        # DELETE scans the referencing tables, which the resets fill with dead rows; the reset
-        # slowed from 0.08 s to 2 s per test over a CI run. (Needs a superuser, as in CI.)
-        db.session.execute(text("SET LOCAL session_replication_role = replica"))
-    # DELETE beats TRUNCATE on tables this small (TRUNCATE rewrites files on every call).
-    for table in reversed(tables):
-        db.session.execute(table.delete())
-    if not _PG_SNAPSHOT:
-        db.session.commit()
-        load_demo()
-        conn = db.session.connection()
-        _PG_SNAPSHOT.extend((t, [dict(r._mapping) for r in conn.execute(t.select())]) for t in tables)
-        db.session.commit()
-        return
-    conn = db.session.connection()
-    for table, rows in _PG_SNAPSHOT:
-        if rows:
-            conn.execute(table.insert(), rows)
-    for table in tables:
-        if "id" in table.c and table.c.id.autoincrement and table.c.id.primary_key:
-            conn.execute(text(
-                f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
-                f"COALESCE((SELECT MAX(id) FROM \"{table.name}\"), 0) + 1, false)"))
+    copied back with PostgreSQL's COPY (much faster than loading it again for every test, and
+    than inserting its 1,900 rows through the ORM: 0.19 s → 0.03 s a test)."""
+    tables = [t.name for t in db.metadata.sorted_tables]
+    raw = db.session.connection().connection.dbapi_connection  # psycopg, in the session's transaction
+    with raw.cursor() as cur:
+        if _PG_SNAPSHOT:
+            # The snapshot is consistent: skip the per-row foreign-key triggers. Each row check of
+            # a DELETE scans the referencing tables, which the resets fill with dead rows; the
+            # reset slowed from 0.08 s to 2 s per test over a CI run. (Needs a superuser, as in CI.)
+            cur.execute("SET LOCAL session_replication_role = replica")
+        # DELETE beats TRUNCATE on tables this small (TRUNCATE rewrites files on every call);
+        # one round trip for all of them.
+        cur.execute("; ".join(f'DELETE FROM "{name}"' for name in reversed(tables)))
+        if not _PG_SNAPSHOT:
+            db.session.commit()
+            load_demo()
+            with db.session.connection().connection.dbapi_connection.cursor() as snap:
+                for name in tables:
+                    with snap.copy(f'COPY "{name}" TO STDOUT') as copy:
+                        _PG_SNAPSHOT.append((name, b"".join(bytes(chunk) for chunk in copy)))
+            db.session.commit()
+            return
+        for name, data in _PG_SNAPSHOT:
+            if data:
+                with cur.copy(f'COPY "{name}" FROM STDIN') as copy:
+                    copy.write(data)
+        serials = [t.name for t in db.metadata.sorted_tables
+                   if "id" in t.c and t.c.id.autoincrement and t.c.id.primary_key]
+        cur.execute("SELECT " + ", ".join(
+            f"setval(pg_get_serial_sequence('\"{name}\"', 'id'), "
+            f"COALESCE((SELECT MAX(id) FROM \"{name}\"), 0) + 1, false)" for name in serials))
     db.session.commit()
     _RESETS[0] += 1
     if _RESETS[0] % 50 == 0:  # the dead rows of the last 50 resets, before they slow the queries
