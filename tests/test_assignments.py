@@ -155,6 +155,31 @@ def test_filters(app, args, expected, absent):
         assert f">{code}</a>" not in body
 
 
+@pytest.mark.parametrize("filters", [
+    {}, {"unassigned": True}, {"person_id": "kt.duc"}, {"unit_id": "TTPVHCC"}, {"q": "iso"},
+    {"q": "không có nội dung nào như thế"}, {"area_id": "1.6.1.1", "person_id": "kt.lan"},
+    {"area_id": "1.6.1.1", "unassigned": True},
+])
+def test_list_counts_agree_with_the_list(app, filters):
+    """The list's count line and its counter come from one query: each equals its own list."""
+    from portal.accounts.models import Unit
+
+    if "person_id" in filters:
+        filters["person_id"] = user(filters["person_id"]).id
+    if "unit_id" in filters:
+        filters["unit_id"] = db.session.scalar(select(Unit.id).where(Unit.short_name == filters["unit_id"]))
+    if "area_id" in filters:
+        filters["area_id"] = crit(filters["area_id"]).area_id
+    cat, f = current_catalogue(), Filters(**filters)
+    total = len(services.list_criteria(cat, f))
+    assert services.unassigned_count(cat) == 3
+    assert services.list_counts(cat, f) == (total, 3)
+    body = login_as(app, "vhxh.ha").get("/phan-cong/", query_string=f.as_args()).get_data(as_text=True)
+    count = f'<p class="count" aria-live="polite">{total} nội dung{" phù hợp" if f.active else ""}'
+    assert count + ("; đang xem 1–50." if total > 50 else ".") in body
+    assert "Còn 3 nội dung chưa phân công" in body
+
+
 def test_bad_filter_values_are_ignored_not_500(app):
     client = login_as(app, "vp.thu")
     assert client.get("/phan-cong/?linh_vuc=abc&nguoi=x&don_vi=").status_code == 200

@@ -12,8 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from portal.accounts.models import Unit, User
-from portal.catalogue.models import Catalogue, Criterion
-from portal.catalogue.services import load_areas
+from portal.catalogue.models import Area, AreaGroup, Catalogue, Criterion, group_label
 from portal.extensions import db
 
 from .models import Assignment, AssignmentCoordinator
@@ -36,9 +35,9 @@ class Line(NamedTuple):
     note: str | None
     lead_person_id: int | None
     assigned: bool
+    area_label: str
+    group_label: str
     # filled by `complete`, for the page's rows only
-    area_label: str = ""
-    group_label: str = ""
     level_label: str = ""
     coordinator_units: tuple = ()
     coordinator_persons: tuple = ()
@@ -50,26 +49,32 @@ class Line(NamedTuple):
 
 
 @cache
-def _people():
-    """Aliases made once (making one configures the mappers: every model must be imported)."""
-    return aliased(Unit, name="lead_unit"), aliased(User, name="lead_person")
-
-
-def lines_select(catalogue: Catalogue, filters: Filters | None = None):
-    unit, person = _people()
-    stmt = (select(Criterion.id, Criterion.code, Criterion.text, Criterion.area_id, Criterion.group_id,
+def _base():
+    """The select of every line, made once (making its aliases configures the mappers, so every
+    model must be imported by then); filters narrow a copy of it."""
+    unit, person = aliased(Unit, name="lead_unit"), aliased(User, name="lead_person")
+    return (select(Criterion.id, Criterion.code, Criterion.text, Criterion.area_id, Criterion.group_id,
                    Criterion.parent_id, Assignment.id, Assignment.product, unit.name, person.full_name,
                    Assignment.timeframe, Assignment.due_date, Assignment.note, Assignment.lead_person_id,
-                   Assignment.lead_person_id.is_not(None) | Assignment.lead_unit_id.is_not(None))
+                   Assignment.lead_person_id.is_not(None) | Assignment.lead_unit_id.is_not(None),
+                   Area.code, Area.name, AreaGroup.code, AreaGroup.name)
+            .join(Area, Area.id == Criterion.area_id)
+            .outerjoin(AreaGroup, AreaGroup.id == Criterion.group_id)
             .outerjoin(Assignment, Assignment.criterion_id == Criterion.id)
             .outerjoin(unit, unit.id == Assignment.lead_unit_id)
             .outerjoin(person, person.id == Assignment.lead_person_id))
-    return filtered(stmt, catalogue, filters)
+
+
+def lines_select(catalogue: Catalogue, filters: Filters | None = None):
+    return filtered(_base(), catalogue, filters)
 
 
 def make(row) -> Line:
-    *head, assigned = row
-    return Line(*head, bool(assigned))
+    """A row of lines_select as a Line, with its area's and group's headings (as Area.label and
+    AreaGroup.label) read in the same query rather than from the catalogue's tree."""
+    *head, assigned, area_code, area_name, group_code, group_name = row
+    return Line(*head, bool(assigned), f"{area_code}. {area_name}",
+                group_label(group_code, group_name) if group_code is not None else "")
 
 
 def complete(catalogue: Catalogue, lines: list[Line]) -> list[Line]:
@@ -77,9 +82,6 @@ def complete(catalogue: Catalogue, lines: list[Line]) -> list[Line]:
     coordinators: at most three more queries, whatever the page holds."""
     if not lines:
         return []
-    load_areas(catalogue)
-    areas = {a.id: a for a in catalogue.areas}
-    groups = {g.id: g for a in catalogue.areas for g in a.groups}
     parents = {}
     if any(x.parent_id for x in lines):
         sub = select(Criterion.parent_id).where(Criterion.catalogue_id == catalogue.id)
@@ -100,25 +102,21 @@ def complete(catalogue: Catalogue, lines: list[Line]) -> list[Line]:
                 people[aid].append(person)
     out = []
     for x in lines:
-        area = areas.get(x.area_id)
-        group = groups.get(x.group_id)
-        out.append(x._replace(area_label=f"{area.code}. {area.name}" if area else "",
-                              group_label=group.label if group else "",
-                              level_label=" › ".join(_levels(x, groups, parents)),
+        out.append(x._replace(level_label=" › ".join(_levels(x, parents)),
                               coordinator_units=tuple(units.get(x.assignment_id, ())),
                               coordinator_persons=tuple(people.get(x.assignment_id, ()))))
     return out
 
 
-def _levels(line: Line, groups: dict, parents: dict) -> list[str]:
+def _levels(line: Line, parents: dict) -> list[str]:
     """Criterion.level_path from columns: the group, then the parent criteria, outermost first."""
     path, node = [], parents.get(line.parent_id)
     while node is not None and len(path) < 20:
         path.append(f"{node.code}. {node.text}")
         node = parents.get(node.parent_id)
     path.reverse()
-    if line.group_id in groups:
-        path.insert(0, groups[line.group_id].label)
+    if line.group_label:
+        path.insert(0, line.group_label)
     return path
 
 

@@ -69,13 +69,14 @@ def _people_units() -> dict[int, int | None]:
 
 def _list_context(catalogue, filters, years=None, **extra):
     # a page at a time: a year's list passes a screenful (10× the demo ward: 690 criteria)
-    page = paginate(lines.lines_select(catalogue, filters), per_page=PER_PAGE, make=lines.make)
+    total, unassigned = services.list_counts(catalogue, filters)
+    page = paginate(lines.lines_select(catalogue, filters), per_page=PER_PAGE, total=total, make=lines.make)
     criteria = page.items = lines.complete(catalogue, page.items)
     years = catalogue_services.all_catalogues() if years is None else years
     people, units = services.active_people(), services.active_units()
     ctx = dict(catalogue=catalogue, filters=filters, criteria=criteria, page=page, years=years,
-               people=people, units=units, editable=can_edit(current_user),
-               unassigned=services.unassigned_count(catalogue), on_date=today())
+               areas=catalogue_services.area_rows(catalogue), people=people, units=units, editable=can_edit(current_user),
+               unassigned=unassigned, on_date=today())
     if ctx["editable"]:
         ctx["bulk"] = extra.pop("bulk", None) or BulkForm().fill_choices(
             {str(p.id): p.full_name for p in people}, {str(u.id): u.name for u in units})

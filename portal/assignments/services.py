@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import case, exists, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from portal.accounts.models import Unit, User
@@ -107,29 +107,49 @@ def criteria_query(catalogue: Catalogue, filters: Filters | None = None):
     return filtered(select(Criterion).options(*_loaded()), catalogue, filters)
 
 
+def _conditions(filters: Filters | None) -> list:
+    """The filters as conditions on Criterion (none: every criterion of the catalogue)."""
+    f = filters or Filters()
+    conditions = []
+    if f.area_id:
+        conditions.append(Criterion.area_id == f.area_id)
+    if f.unit_id:
+        conditions.append(involves_unit(f.unit_id))
+    if f.person_id:
+        conditions.append(involves_person(f.person_id))
+    if f.unassigned:
+        conditions.append(_unassigned())
+    for word in fold(f.q).split():
+        conditions.append(Criterion.search_text.contains(word, autoescape=True))
+    return conditions
+
+
 def filtered(stmt, catalogue: Catalogue, filters: Filters | None = None):
     """A select over Criterion narrowed to the catalogue and the filters, in plan order."""
-    f = filters or Filters()
-    stmt = stmt.where(Criterion.catalogue_id == catalogue.id)
-    if f.area_id:
-        stmt = stmt.where(Criterion.area_id == f.area_id)
-    if f.unit_id:
-        stmt = stmt.where(involves_unit(f.unit_id))
-    if f.person_id:
-        stmt = stmt.where(involves_person(f.person_id))
-    if f.unassigned:
-        stmt = stmt.where(~Criterion.assignment.has(_assigned_clause()))
-    for word in fold(f.q).split():
-        stmt = stmt.where(Criterion.search_text.contains(word, autoescape=True))
-    return stmt.order_by(Criterion.position, Criterion.id)
+    return (stmt.where(Criterion.catalogue_id == catalogue.id, *_conditions(filters))
+            .order_by(Criterion.position, Criterion.id))
+
+
+def _unassigned():
+    # has(): correlated to the criterion only, also inside a select that joins the assignment
+    return ~Criterion.assignment.has(_assigned_clause())
 
 
 def unassigned_count(catalogue: Catalogue | None) -> int:
     if catalogue is None:
         return 0
-    assigned = exists().where(Assignment.criterion_id == Criterion.id, _assigned_clause())
     return db.session.scalar(
-        select(func.count(Criterion.id)).where(Criterion.catalogue_id == catalogue.id, ~assigned))
+        select(func.count(Criterion.id)).where(Criterion.catalogue_id == catalogue.id, _unassigned()))
+
+
+def list_counts(catalogue: Catalogue, filters: Filters | None = None) -> tuple[int, int]:
+    """(criteria matching the filters, criteria of the catalogue nobody is assigned to) in one
+    query: the list's count line and its "chưa phân công" counter."""
+    conditions = _conditions(filters)
+    matching = func.count(case((and_(*conditions), 1))) if conditions else func.count()
+    total, unassigned = db.session.execute(
+        select(matching, func.count(case((_unassigned(), 1)))).where(Criterion.catalogue_id == catalogue.id)).one()
+    return total, unassigned
 
 
 @dataclass

@@ -83,6 +83,14 @@ class Area(db.Model):
         return f"{self.code}. {self.name}"
 
 
+def group_label(code: str, name: str) -> str:
+    """"a) Công tác chỉ đạo…" for lettered groups (Lào Cai's plan), "1.6.1. …" otherwise."""
+    last = code.rsplit(".", 1)[-1]
+    if last.isalpha() and len(last) <= 2:
+        return f"{last}) {name}"
+    return f"{code}. {name}"
+
+
 class AreaGroup(db.Model):
     """An optional group inside an area (1.6's three groups; 1.7 a. and b.)."""
 
@@ -96,11 +104,7 @@ class AreaGroup(db.Model):
 
     @property
     def label(self):
-        """"a) Công tác chỉ đạo…" for lettered groups (Lào Cai's plan), "1.6.1. …" otherwise."""
-        last = self.code.rsplit(".", 1)[-1]
-        if last.isalpha() and len(last) <= 2:
-            return f"{last}) {self.name}"
-        return f"{self.code}. {self.name}"
+        return group_label(self.code, self.name)
     criteria: Mapped[list["Criterion"]] = relationship(
         back_populates="group", order_by="Criterion.position"
     )

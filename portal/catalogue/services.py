@@ -199,6 +199,12 @@ def all_catalogues() -> list[Catalogue]:
     return list(db.session.scalars(select(Catalogue).order_by(Catalogue.year.desc(), Catalogue.kind.desc())))
 
 
+def area_rows(catalogue: Catalogue):
+    """The catalogue's areas as light rows (.id, .code, .name), in order: for a filter's choices."""
+    return db.session.execute(select(Area.id, Area.code, Area.name).where(Area.catalogue_id == catalogue.id)
+                              .order_by(Area.position)).all()
+
+
 def load_areas(catalogue: Catalogue) -> None:
     """The catalogue's areas with their groups in two queries (a page lists both)."""
     from sqlalchemy.orm import selectinload
