@@ -168,3 +168,16 @@ def test_assignment_changes_from_light_rows_name_whom_each_assignment_names(app)
     assert sorted((r.id, u.id) for r, u in S.assignment_changes(rnd)) == sorted(expected)
     html = login_as(app, "vhxh.nhung").get(f"/dot-kiem-tra/{rnd.id}").get_data(as_text=True)
     assert f"{len(expected)} báo cáo chưa gửi đang ghi người phụ trách khác" in html
+
+
+def test_the_light_rows_see_changes_not_yet_written(app):
+    """round_lines reads through the session's connection, past the ORM: it writes pending
+    changes first, as a query through the session would, so it never reads an older round."""
+    from portal.rounds.models import Report
+
+    rnd = _open_round()
+    report = db.session.scalar(select(Report).where(Report.round_id == rnd.id, Report.state == "draft")
+                               .order_by(Report.id))
+    report.state = "not_submitted"  # not flushed
+    line = next(x for x in overview.round_lines(rnd.id) if x.id == report.id)
+    assert (line.state, line.phase) == ("not_submitted", "not_submitted")
