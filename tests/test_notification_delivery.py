@@ -252,6 +252,49 @@ def test_two_app_instances_send_each_reminder_once(app, template_db, tmp_path):
         controller.stop()
 
 
+def test_another_sender_leaves_the_daily_runs_mail_to_the_run(app, monkeypatch):
+    """Another process's sender wakes while the day's run is between queuing its reminders and
+    sending them: it leaves them to the run, which sends each once and reports all it sent (the
+    two-instance race above, made to happen every time)."""
+    from portal.findings.models import Remedy
+
+    inbox, controller = start_smtp(app)
+    remedy = db.session.get(Remedy, demo_ids()["r_tam"])
+    remedy.status, remedy.deadline = "todo", date(2026, 7, 4)
+    services.set_email_mode(person("tt.tam"), "immediate")
+    db.session.commit()
+    config = {k: app.config[k] for k in ("SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "MAIL_SERVER", "MAIL_PORT",
+                                         "MAIL_SENDER", "UPLOAD_FOLDER", "PORTAL_BASE_URL")}
+    other = create_app({**config, "TESTING": True, "SCHEDULER_ENABLED": False})
+    sent_by_other, build = [], digest.build_digests
+
+    def other_sender():
+        with other.app_context():
+            try:
+                sent_by_other.append(outbox.deliver_pending())
+            finally:
+                db.session.remove()
+                db.engine.dispose()
+
+    def digests_after_the_other_sender(day):
+        waiting = db.session.scalars(select(OutgoingEmail.key).where(OutgoingEmail.sent_at.is_(None))).all()
+        assert any(key.startswith("n:") for key in waiting)  # the reminder is written, not yet sent
+        thread = threading.Thread(target=other_sender)
+        thread.start()
+        thread.join(30)
+        return build(day)
+
+    monkeypatch.setattr(digest, "build_digests", digests_after_the_other_sender)
+    try:
+        run = scheduler.run_daily(date(2026, 7, 1))
+        outbox.drain()
+        assert sent_by_other == [0]
+        assert len([m for m in to(inbox, "tt.tam") if "Còn 3 ngày" in m["Subject"]]) == 1
+        assert run.error == "" and run.emails == len(inbox.messages) >= 1
+    finally:
+        controller.stop()
+
+
 def test_settings_page_shows_runs_and_validates_time(app):
     scheduler.run_daily(date(2026, 7, 1))
     client = login_as(app, "vhxh.nhung")

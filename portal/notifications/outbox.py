@@ -46,11 +46,18 @@ def queue(user, key: str, subject: str, text: str, notification_ids=()) -> Outgo
     """Add a message to the outbox once per key (flushes; sent after the caller commits)."""
     row = OutgoingEmail(key=key[:200], user_id=user.id, subject=subject[:300],
                         body=text, notification_ids=list(notification_ids))
+    held = db.session.info.get(_HOLD)
+    if held is not None:
+        # The daily run sends its own messages and reports them: another process's sender leaves
+        # them alone until then (or, should the run die, until the hold lapses like a claim).
+        row.next_attempt_at = now_utc() + CLAIM
     try:
         with db.session.begin_nested():
             db.session.add(row)
     except IntegrityError:
         return None
+    if held is not None:
+        held.append(row.id)
     db.session.info[_KICK] = True
     return row
 
@@ -68,7 +75,7 @@ def _after_commit(session):
     release fires this event too; only the real commit makes the rows visible to the sender."""
     if session.in_nested_transaction():
         return
-    if session.info.pop(_KICK, False) and not session.info.get(_HOLD):
+    if session.info.pop(_KICK, False) and _HOLD not in session.info:
         try:
             kick(current_app._get_current_object())
         except RuntimeError:  # no app context: the scheduler's next tick sends it
@@ -82,11 +89,13 @@ def _after_rollback(session):
 
 
 class hold:
-    """Inside, commits start no mail thread: the caller sends the outbox itself (the daily run,
-    so that what it reports as sent is what it sent)."""
+    """Inside, commits start no mail thread and what is queued waits for the caller, who sends it
+    with deliver(ids) — the ids `with hold() as ids:` collects (the daily run: what it reports as
+    sent is what it sent, even with another process's sender running)."""
 
-    def __enter__(self):
-        db.session.info[_HOLD] = True
+    def __enter__(self) -> list[int]:
+        db.session.info[_HOLD] = held = []
+        return held
 
     def __exit__(self, *exc):
         db.session.info.pop(_HOLD, None)
@@ -150,8 +159,16 @@ def deliver_pending(limit: int = 200) -> int:
     were sent. Commits after each message."""
     if not services.mail_configured():
         return 0
+    return deliver(due_ids(now_utc(), limit))
+
+
+def deliver(row_ids) -> int:
+    """Send these messages unless sent or being sent (claimed by another sender) already; see
+    deliver_pending."""
+    if not services.mail_configured():
+        return 0
     sent = 0
-    for row_id in due_ids(now_utc(), limit):
+    for row_id in row_ids:
         if not _claim(row_id, now_utc()):
             continue  # another sender has it
         row = db.session.get(OutgoingEmail, row_id)

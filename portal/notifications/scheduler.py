@@ -54,10 +54,10 @@ def run_daily(day: date) -> ScheduledRun | None:
         return None
     run_id = run.id
     try:
-        with outbox.hold():
+        with outbox.hold() as queued:
             reminders = registry.send_due(day)
             digests = digest.build_digests(day)
-            emails = outbox.deliver_pending()
+            emails = outbox.deliver(queued) + outbox.deliver_pending()
         run = db.session.get(ScheduledRun, run_id)
         run.reminders, run.digests, run.emails = reminders, digests, emails
     except Exception as exc:
