@@ -78,8 +78,8 @@ def make(row) -> Line:
 
 
 def complete(catalogue: Catalogue, lines: list[Line]) -> list[Line]:
-    """The page's rows with their area heading, level ("a) Công tác chỉ đạo… › 1.1. …") and
-    coordinators: at most three more queries, whatever the page holds."""
+    """The page's rows with their level ("a) Công tác chỉ đạo… › 1.1. …") and their
+    coordinators: at most two more queries, whatever the page holds."""
     if not lines:
         return []
     parents = {}

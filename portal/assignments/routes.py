@@ -75,8 +75,8 @@ def _list_context(catalogue, filters, years=None, **extra):
     years = catalogue_services.all_catalogues() if years is None else years
     people, units = services.active_people(), services.active_units()
     ctx = dict(catalogue=catalogue, filters=filters, criteria=criteria, page=page, years=years,
-               areas=catalogue_services.area_rows(catalogue), people=people, units=units, editable=can_edit(current_user),
-               unassigned=unassigned, on_date=today())
+               areas=catalogue_services.area_rows(catalogue), people=people, units=units,
+               editable=can_edit(current_user), unassigned=unassigned, on_date=today())
     if ctx["editable"]:
         ctx["bulk"] = extra.pop("bulk", None) or BulkForm().fill_choices(
             {str(p.id): p.full_name for p in people}, {str(u.id): u.name for u in units})
