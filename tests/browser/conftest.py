@@ -57,6 +57,7 @@ def page(browser, request):
     context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
+    page.add_init_script(PREVIEW_WATCH)
     yield page
     if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
         ARTIFACTS.mkdir(exist_ok=True)
@@ -69,6 +70,23 @@ def pytest_runtest_makereport(item, call):
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
+
+
+# Chromium's PDF viewer takes the focus once an evidence preview has loaded (the browser scrolls up
+# to it) and portal.js gives it back. A click in between lands where the page was scrolled to:
+# pages with a preview wait for both (wait_for_preview) before acting.
+PREVIEW_WATCH = """window.__previewTaken = new Promise(function (resolve) {
+  addEventListener("blur", function taken() {
+    var elt = document.activeElement;
+    if (elt && elt.matches && elt.matches("iframe.preview-frame")) { removeEventListener("blur", taken); resolve(); }
+  });
+});"""
+
+
+def wait_for_preview(page):
+    """Until the preview's viewer has taken the focus and the page has it back."""
+    page.evaluate("window.__previewTaken")
+    page.wait_for_function("() => !(document.activeElement && document.activeElement.matches('iframe.preview-frame'))")
 
 
 def login(page, base_url, username, password="ThanhSen@2026"):

@@ -3,7 +3,7 @@ inspector of the round rates it."""
 from playwright.sync_api import expect
 
 from portal.rounds import services as S
-from tests.browser.conftest import login
+from tests.browser.conftest import login, wait_for_preview
 from tests.rounds_factory import PDF, make_round
 
 
@@ -37,6 +37,7 @@ def test_person_submits_report_with_file_and_inspector_rates_it(page, live_serve
     login(page, live_server, "vp.viet")
     page.goto(f"{live_server}/dot-kiem-tra/{round_id}/tham-dinh")
     page.get_by_role("link", name=code, exact=True).click()
+    wait_for_preview(page)  # the PDF beside the report has loaded and given the focus back
     # the report itself (its version history below repeats the text)
     expect(page.locator("#report-section").get_by_text("Đã ban hành kế hoạch tuyên truyền CCHC năm 2026")).to_be_visible()
     expect(page.locator("#file-list").get_by_role("link", name="Kế hoạch tuyên truyền CCHC.pdf")).to_be_visible()

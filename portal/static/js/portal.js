@@ -255,6 +255,34 @@
     stackTables(elt.closest && elt.closest("table.table") ? elt.closest("table.table") : elt);
   });
 
+  // Evidence previews (iframe.preview-frame): Chromium's PDF viewer takes the focus once its file
+  // has loaded, and the browser scrolls the page up to it. The inspector who had scrolled to the
+  // review form, or was typing a comment, lost their place (and the next keys went to the PDF).
+  // Focus that the person did not move into a preview themselves (pointer over it, or Tab) goes
+  // back where it was, and so does the page.
+  var focusedBefore = null, pointerOnPreview = false, tabbedAt = 0;
+  function isPreview(elt) { return !!(elt && elt.matches && elt.matches("iframe.preview-frame")); }
+  document.addEventListener("focusin", function (event) { focusedBefore = event.target; });
+  document.addEventListener("pointerover", function (event) { pointerOnPreview = isPreview(event.target); }, true);
+  document.addEventListener("keydown", function (event) { if (event.key === "Tab") tabbedAt = Date.now(); }, true);
+  window.addEventListener("blur", function () {
+    var frame = document.activeElement;
+    if (!isPreview(frame) || pointerOnPreview || Date.now() - tabbedAt < 1000) return;
+    var x = window.scrollX, y = window.scrollY, back = focusedBefore, done = false;
+    function restore(scrolled) {
+      if (done) return;
+      done = true;
+      window.removeEventListener("scroll", onScroll);
+      if (document.activeElement !== frame) return;  // the person has moved on meanwhile
+      if (back && back !== frame && back !== document.body && document.contains(back)) back.focus({ preventScroll: true });
+      else { frame.blur(); window.focus(); }
+      if (scrolled) window.scrollTo(x, y);
+    }
+    function onScroll() { restore(true); }
+    window.addEventListener("scroll", onScroll);  // the browser scrolls up to the frame just after
+    window.setTimeout(function () { restore(false); }, 1000);  // or not, when it was in view already
+  });
+
   // Forms marked data-warn-unsaved: warn before leaving the page with changes not yet saved
   // (uploads and document references swap their own section and never reload the page).
   var dirty = new Set();
