@@ -201,9 +201,9 @@ def test_tick_waits_for_the_ward_time_then_runs_once(app):
     assert db.session.scalar(select(db.func.count(ScheduledRun.id))) == 1
 
 
-def test_two_app_instances_send_each_reminder_once(app, template_db, tmp_path):
-    """Two portal processes on one database (two apps, two engines, two threads) tick at the same
-    moment: one runs the day, the other finds the lock; every person gets one digest."""
+def _remedy_due_in_3_days(app, instances: int):
+    """A local SMTP server, tt.tam's remedy due on 04/07/2026 (a reminder on 01/07) with mail at
+    once, and `instances` more portal apps on this database (other processes, as it were)."""
     from portal.findings.models import Remedy
 
     inbox, controller = start_smtp(app)
@@ -213,7 +213,14 @@ def test_two_app_instances_send_each_reminder_once(app, template_db, tmp_path):
     db.session.commit()
     config = {k: app.config[k] for k in ("SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "MAIL_SERVER", "MAIL_PORT",
                                          "MAIL_SENDER", "UPLOAD_FOLDER", "PORTAL_BASE_URL")}
-    apps = [create_app({**config, "TESTING": True, "SCHEDULER_ENABLED": False}) for _ in range(2)]
+    apps = [create_app({**config, "TESTING": True, "SCHEDULER_ENABLED": False}) for _ in range(instances)]
+    return inbox, controller, remedy, apps
+
+
+def test_two_app_instances_send_each_reminder_once(app, template_db, tmp_path):
+    """Two portal processes on one database (two apps, two engines, two threads) tick at the same
+    moment: one runs the day, the other finds the lock; every person gets one digest."""
+    inbox, controller, remedy, apps = _remedy_due_in_3_days(app, instances=2)
     barrier = threading.Barrier(2)
     results, errors = [], []
 
@@ -256,16 +263,7 @@ def test_another_sender_leaves_the_daily_runs_mail_to_the_run(app, monkeypatch):
     """Another process's sender wakes while the day's run is between queuing its reminders and
     sending them: it leaves them to the run, which sends each once and reports all it sent (the
     two-instance race above, made to happen every time)."""
-    from portal.findings.models import Remedy
-
-    inbox, controller = start_smtp(app)
-    remedy = db.session.get(Remedy, demo_ids()["r_tam"])
-    remedy.status, remedy.deadline = "todo", date(2026, 7, 4)
-    services.set_email_mode(person("tt.tam"), "immediate")
-    db.session.commit()
-    config = {k: app.config[k] for k in ("SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "MAIL_SERVER", "MAIL_PORT",
-                                         "MAIL_SENDER", "UPLOAD_FOLDER", "PORTAL_BASE_URL")}
-    other = create_app({**config, "TESTING": True, "SCHEDULER_ENABLED": False})
+    inbox, controller, _, (other,) = _remedy_due_in_3_days(app, instances=1)
     sent_by_other, build = [], digest.build_digests
 
     def other_sender():
